@@ -1,0 +1,43 @@
+""" "@法治台账 绑定 双土镇": an admin binds the group they are in to a town, from inside it.
+
+This is an admin command, not something the NLU has to guess: it runs before the room's
+registration is checked (an unbound room is exactly where it is needed), and only for a
+registered admin who addressed the bot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+
+from actions import replies
+from bot.storage.registry import bind_room, find_person, get_or_create_town
+
+# 绑定双土镇 / 绑定 双土镇 / 绑定到双土镇 / 本群绑定：双土镇
+_BIND = re.compile(
+    r"^\s*(?:本群|这个群)?\s*绑定\s*(?:到|为|至)?\s*[:：]?\s*(\S{2,20}?)\s*[。.!！]?\s*$"
+)
+
+
+def requested_town(text: str | None) -> str | None:
+    """The town named by a binding command, or None when the text is not one."""
+    match = _BIND.match(text or "")
+    return match.group(1) if match else None
+
+
+def bind(
+    session: Session,
+    channel: str,
+    channel_room_id: str,
+    sender: str,
+    town_name: str,
+    topic: str | None = None,
+) -> str:
+    """Bind the room if the sender is an admin; returns the reply either way."""
+    person = find_person(session, channel, sender)
+    if person is None or person.role != "admin":
+        return replies.text("bind.not_admin")
+    town = get_or_create_town(session, town_name)
+    bind_room(session, channel, channel_room_id, town, topic=topic)
+    return replies.text("bind.done", town=town.name)

@@ -1,0 +1,54 @@
+"""request_report: compile the year's draft with bot.reports and send it as a file.
+
+The action only decides which year is meant; the report (and its figures, the same
+aggregation as chat summaries) is built by bot.reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from actions import replies
+from actions.base import ActionContext, ActionOutcome
+from bot.storage.models import MessageStatus
+
+log = logging.getLogger(__name__)
+
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_LAST_YEAR = ("去年", "上一年", "上年度", "上一年度")
+_THIS_YEAR = ("今年", "本年", "本年度", "全年")
+# Annual reports go up in the first quarter, for the year before.
+REPORT_SEASON_LAST_MONTH = 3
+
+
+def requested_year(text: str, today) -> int:
+    """An explicit year, else 去年/今年, else last year in Jan–Mar and this year after."""
+    found = _YEAR.search(text)
+    if found:
+        return int(found.group(1))
+    if any(word in text for word in _LAST_YEAR):
+        return today.year - 1
+    if any(word in text for word in _THIS_YEAR):
+        return today.year
+    return today.year - 1 if today.month <= REPORT_SEASON_LAST_MONTH else today.year
+
+
+def run(ctx: ActionContext) -> ActionOutcome:
+    """Compile the draft for the sender's town and send it back as a file."""
+    from bot.reports import ReportError, build_report
+
+    year = requested_year(ctx.result.text, ctx.today)
+    try:
+        path = build_report(
+            session=ctx.session, settings=ctx.settings, town=ctx.town, year=year, as_of=ctx.today
+        )
+    except ReportError as refused:  # e.g. a year that has not begun: say why, in Chinese
+        return ActionOutcome(MessageStatus.ANSWERED, [str(refused)])
+    except Exception:  # the report must never take the message path down
+        log.exception("report build failed", extra={"town_id": ctx.town.id, "year": year})
+        return ActionOutcome(MessageStatus.ANSWERED, [replies.text("report.failed")])
+    return ActionOutcome(
+        MessageStatus.ANSWERED, [replies.text("report.ready", year=year)], files=[Path(path)]
+    )

@@ -1,0 +1,1 @@
+"""Channels hand plain IncomingMessages to the dispatcher and render its Replies."""

@@ -1,0 +1,94 @@
+"""A terminal chat with the bot: the embedded default until WeChat is wired.
+
+Every line typed goes through the same dispatcher as a WeChat message (mentioning the bot).
+What a first-time user needs registered is done before, by bot.onboarding.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+
+from actions import replies
+from bot.dispatcher import Dispatcher
+from bot.message import IncomingMessage
+
+CHANNEL = "console"
+DEFAULT_ROOM = "console"
+QUIT_WORDS = {"/quit", "/exit", "/q"}
+
+
+def local_user() -> str:
+    try:
+        return getpass.getuser() or "me"
+    except Exception:  # no login name in some containers
+        return "me"
+
+
+def chat(
+    dispatcher: Dispatcher,
+    room: str,
+    sender: str,
+    *,
+    console: Console,
+    source: TextIO | None = None,
+) -> int:
+    """Read lines until EOF or /quit; print the bot's replies. Returns how many were sent."""
+    zone = ZoneInfo(dispatcher.settings.timezone)
+    sent = 0
+    while True:
+        try:
+            line = source.readline() if source is not None else console.input("[bold]> [/]")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if source is not None and line == "":
+            break
+        line = line.strip()
+        if line in QUIT_WORDS:
+            break
+        if not line:
+            continue
+        message = IncomingMessage(
+            channel=CHANNEL,
+            message_id=uuid.uuid4().hex,
+            room=room,
+            sender=sender,
+            time=datetime.now(zone),
+            text=line,
+            mentions_bot=True,
+            sender_name=sender,
+        )
+        answers = dispatcher.handle(message)
+        sent += 1
+        if not answers:
+            console.print(f"[dim]{replies.text('console.no_reply')}[/]")
+        for answer in answers:
+            if answer.text:
+                console.print(f"[green]{dispatcher.settings.bot_name}[/]：{answer.text}")
+            if answer.file is not None:
+                console.print(f"[green]{dispatcher.settings.bot_name}[/]：📎 {answer.file}")
+    console.print(replies.text("console.bye"))
+    return sent
+
+
+def run_console(
+    dispatcher: Dispatcher,
+    room: str,
+    sender: str,
+    *,
+    town: str,
+    notes: list[str] | None = None,
+    console: Console | None = None,
+    source: TextIO | None = None,
+) -> int:
+    """Show what was set up for a first-time user, a welcome, and chat until EOF or /quit."""
+    console = console or Console()
+    for line in notes or []:
+        console.print(f"[yellow]{line}[/]")
+    console.print(replies.text("console.welcome", town=town, room=room, sender=sender))
+    return chat(dispatcher, room, sender, console=console, source=source)

@@ -1,0 +1,574 @@
+"""Ledger commands: console, replay, facts export, the review queue, and who belongs where
+(towns, rooms, people). Every command opens the ledger through bot.storage.open_ledger,
+so TAIZHANG_DATABASE_URL (or the SQLite file in the data directory) is always honoured."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from actions import replies
+from bot.logs import configure_logging
+from bot.settings import Settings, get_settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def say(key: str, **values) -> str:
+    return replies.text(f"cli.{key}", **values)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[red]{message}[/]")
+    return typer.Exit(code)
+
+
+def open_ledger_or_exit(settings: Settings) -> sessionmaker:
+    from bot.storage import open_ledger
+
+    try:
+        return open_ledger(settings)
+    except Exception as error:
+        raise fail(say("ledger_failed", error=error)) from error
+
+
+def load_parser_or_exit(settings: Settings):
+    from nlu.parser import load_parser
+
+    try:
+        with errors.status(say("loading_model")):
+            return load_parser(settings)
+    except Exception as error:
+        raise fail(say("model_failed", error=error), 2) from error
+
+
+def town_or_exit(session, name: str):
+    from bot.storage.registry import find_town, list_towns
+
+    town = find_town(session, name)
+    if town is None:
+        names = "、".join(t.name for t in list_towns(session)) or say("no_towns")
+        raise fail(say("unknown_town", town=name, towns=names))
+    return town
+
+
+def _columns(key: str) -> list[str]:
+    return list(replies.templates()["cli"][key])
+
+
+def table(title: str, columns_key: str, rows: list[list]) -> Table:
+    out = Table(title=title)
+    for column in _columns(columns_key):
+        out.add_column(column)
+    for row in rows:
+        out.add_row(*["" if v is None else str(v) for v in row])
+    return out
+
+
+# -- console and replay ---------------------------------------------------------------
+
+
+def console_command(
+    room: str | None = typer.Option(None, help="Console room id (default: console)."),
+    sender: str | None = typer.Option(None, help="Your sender id (default: login name)."),
+    town: str | None = typer.Option(None, help="Town for a first-time room (default: 本镇)."),
+) -> None:
+    """Chat with the bot in the terminal (the embedded default channel)."""
+    from bot.channels.console import CHANNEL, DEFAULT_ROOM, local_user, run_console
+    from bot.onboarding import console_session
+
+    settings = get_settings()
+    configure_logging("WARNING")
+    session_factory = open_ledger_or_exit(settings)
+    parser = load_parser_or_exit(settings)
+    chat = console_session(
+        settings,
+        session_factory,
+        parser,
+        CHANNEL,
+        room or DEFAULT_ROOM,
+        sender or local_user(),
+        town,
+    )
+    run_console(chat.dispatcher, chat.room, chat.sender, town=chat.town, notes=chat.notes)
+
+
+def replay_command(
+    path: Path = typer.Argument(..., help="A JSON-lines chat export."),
+    town: str | None = typer.Option(None, help="Town that unknown rooms are registered to."),
+) -> None:
+    """Import a group-chat export through the bot, line by line (idempotent)."""
+    from bot.channels.replay import CHANNEL, count_lines, replay
+    from bot.dispatcher import Dispatcher
+    from bot.onboarding import ExportRegistrar
+    from bot.storage.registry import list_towns
+
+    settings = get_settings()
+    configure_logging("WARNING")
+    if not path.is_file():
+        raise fail(say("file_missing", path=path))
+    session_factory = open_ledger_or_exit(settings)
+    if town is None:
+        with session_factory() as session:
+            towns = list_towns(session)
+        town = towns[0].name if len(towns) == 1 else replies.text("defaults.town")
+    parser = load_parser_or_exit(settings)
+    dispatcher = Dispatcher(settings, session_factory, parser)
+    total = count_lines(path)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task(say("replay_progress"), total=total)
+        registrar = ExportRegistrar(session_factory, town, CHANNEL)
+        summary = replay(
+            path,
+            dispatcher,
+            admit=registrar.admit,
+            on_line=lambda n: progress.update(task, completed=n),
+        )
+    print_replay_summary(summary, registrar, path, town)
+
+
+def print_replay_summary(summary, registrar, path: Path, town: str) -> None:
+    from bot.storage.models import MessageStatus
+
+    labels = replies.templates()["cli"]["replay_rows"]
+    figures = {
+        "lines": summary.lines,
+        "messages": summary.messages,
+        "duplicates": summary.duplicates,
+        "facts_logged": summary.facts_logged,
+        "corrections": summary.corrections,
+        "ignored": summary.ignored,
+        "not_understood": summary.not_understood,
+        "answered": summary.statuses[MessageStatus.ANSWERED]
+        + summary.statuses[MessageStatus.CORRECTION_UNMATCHED],
+        "unregistered": summary.statuses[MessageStatus.UNREGISTERED],
+        "bad_lines": len(summary.bad_lines),
+    }
+    out = Table(title=say("replay_title", path=path), show_header=False)
+    out.add_column(justify="left")
+    out.add_column(justify="right")
+    for key, value in figures.items():
+        out.add_row(labels[key], str(value))
+    console.print(out)
+    if registrar.rooms_registered:
+        console.print(
+            say("replay_registered_rooms", town=town, rooms="、".join(registrar.rooms_registered))
+        )
+    if registrar.people_registered:
+        console.print(say("replay_registered_people", count=len(registrar.people_registered)))
+    for bad in summary.bad_lines:
+        errors.print(say("bad_line", number=bad.number, reason=bad.reason))
+
+
+# -- export ---------------------------------------------------------------------------
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+def facts_command(
+    year: int = typer.Option(date.today().year, help="Calendar year of the facts."),
+    town: str | None = typer.Option(None, help="Only this town (default: all towns)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", help="csv, xlsx or json."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
+) -> None:
+    """Export every active fact of a year with its sender and original message."""
+    from actions.replies import section_titles
+    from bot.storage.export import fact_rows, write
+
+    settings = get_settings()
+    configure_logging("WARNING")
+    if fmt is ExportFormat.xlsx and output is None:
+        raise fail(say("xlsx_needs_output"))
+    session_factory = open_ledger_or_exit(settings)
+    with session_factory() as session:
+        town_id = town_or_exit(session, town).id if town else None
+        rows = fact_rows(
+            session,
+            year,
+            town_id=town_id,
+            section_titles=section_titles(),
+            timezone=settings.timezone,
+        )
+    content = write(rows, fmt.value, output)
+    if content is not None:
+        sys.stdout.write(content)
+    else:
+        errors.print(say("facts_written", count=len(rows), path=output))
+
+
+# -- review queue ---------------------------------------------------------------------
+
+review_app = typer.Typer(help="Messages the bot did not understand: list, assign, dismiss.")
+
+
+@review_app.callback(invoke_without_command=True)
+def review_list(ctx: typer.Context, limit: int = typer.Option(50, help="Show at most N.")) -> None:
+    """List the review queue (not understood / low confidence), oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.storage.models import Message, MessageStatus
+
+    settings = get_settings()
+    session_factory = open_ledger_or_exit(settings)
+    with session_factory() as session:
+        rows = list(
+            session.execute(
+                select(Message)
+                .where(Message.status.in_(MessageStatus.REVIEW_QUEUE))
+                .order_by(Message.sent_at, Message.id)
+                .limit(limit)
+            ).scalars()
+        )
+    if not rows:
+        console.print(say("review_empty"))
+        return
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.timezone)
+    console.print(
+        table(
+            say("review_title", count=len(rows)),
+            "review_columns",
+            [
+                [
+                    m.id,
+                    m.sent_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                    m.channel_room_id,
+                    m.sender_name or m.channel_sender_id,
+                    m.text[:60],
+                    m.intent,
+                    f"{m.confidence:.2f}" if m.confidence is not None else "",
+                    (m.note or "")[:40],
+                ]
+                for m in rows
+            ],
+        )
+    )
+
+
+def _queued(session, message_id: int):
+    from bot.storage.models import Message, MessageStatus
+
+    message = session.get(Message, message_id)
+    if message is None or message.status not in MessageStatus.REVIEW_QUEUE:
+        raise fail(say("review_not_found", id=message_id))
+    return message
+
+
+@review_app.command("dismiss")
+def review_dismiss(
+    message_id: int = typer.Argument(..., help="Message number from `taizhang review`."),
+    note: str | None = typer.Option(None, help="Why (kept with the message)."),
+) -> None:
+    """Take a message off the review queue without logging anything."""
+    from bot.storage.models import MessageStatus
+
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        message = _queued(session, message_id)
+        message.status = MessageStatus.REVIEW_DISMISSED
+        if note:
+            message.note = note
+        session.commit()
+    console.print(say("review_dismissed", id=message_id))
+
+
+def parse_fact_option(raw: str, default_day: date):
+    """'section=disputes,activity=调解矛盾纠纷,value=3,unit=件[,date=…][,place=…]'."""
+    from nlu.result import Fact as ParsedFact
+
+    fields = {}
+    for part in raw.replace("，", ",").split(","):
+        if "=" not in part:
+            raise ValueError(f"'{part}' is not key=value")
+        key, value = part.split("=", 1)
+        fields[key.strip()] = value.strip()
+    missing = {"section", "activity", "value", "unit"} - set(fields)
+    if missing:
+        raise ValueError(f"missing {', '.join(sorted(missing))}")
+    day = date.fromisoformat(fields["date"]) if fields.get("date") else default_day
+    return ParsedFact(
+        section=fields["section"],
+        activity=fields["activity"],
+        value=float(fields["value"]),
+        unit=fields["unit"],
+        date=day,
+        place=fields.get("place") or None,
+    )
+
+
+def _stored_guess(message) -> list:
+    from nlu.result import Fact as ParsedFact
+
+    if not message.parse_json:
+        return []
+    data = json.loads(message.parse_json)
+    return [
+        ParsedFact(
+            section=f["section"],
+            activity=f["activity"],
+            value=float(f["value"]),
+            unit=f["unit"],
+            date=date.fromisoformat(f["date"]),
+            place=f.get("place"),
+        )
+        for f in data.get("facts") or []
+    ]
+
+
+@review_app.command("assign")
+def review_assign(
+    message_id: int = typer.Argument(..., help="Message number from `taizhang review`."),
+    intent: str = typer.Argument(..., help="log_activity, out_of_scope, query_progress, …"),
+    fact: list[str] = typer.Option(
+        [], help="For log_activity: section=…,activity=…,value=…,unit=…[,date=…][,place=…]"
+    ),
+) -> None:
+    """Decide what a queued message was; log_activity records its facts in the ledger."""
+    from zoneinfo import ZoneInfo
+
+    from actions.log import describe, store_facts
+    from bot.storage.models import MessageStatus, Person, Room, Town
+    from nlu.result import INTENTS
+
+    if intent not in INTENTS:
+        raise fail(say("review_bad_intent", intent=intent, intents="、".join(INTENTS)))
+    settings = get_settings()
+    session_factory = open_ledger_or_exit(settings)
+    with session_factory() as session:
+        message = _queued(session, message_id)
+        message.intent = intent
+        if intent != "log_activity":
+            message.status = (
+                MessageStatus.IGNORED if intent == "out_of_scope" else MessageStatus.REVIEW_ASSIGNED
+            )
+            session.commit()
+            console.print(say("review_assigned", id=message_id, intent=intent))
+            return
+        person = session.get(Person, message.person_id) if message.person_id else None
+        room = session.get(Room, message.room_id) if message.room_id else None
+        if person is None or (message.channel_room_id is not None and room is None):
+            raise fail(say("review_unregistered", id=message_id))
+        local_day = message.sent_at.astimezone(ZoneInfo(settings.timezone)).date()
+        try:
+            facts = [parse_fact_option(raw, local_day) for raw in fact] or _stored_guess(message)
+        except ValueError as error:
+            raise fail(say("review_bad_fact", error=error)) from error
+        if not facts:
+            raise fail(say("review_no_facts", id=message_id))
+        town = session.get(Town, room.town_id if room else person.town_id)
+        rows = store_facts(session, message, facts, person=person, town=town, room=room)
+        message.status = MessageStatus.LOGGED
+        message.note = ((message.note or "") + " [assigned in review]").strip()
+        session.commit()
+        items, when = describe(rows, local_day)
+        console.print(say("review_logged", id=message_id, items=items + when))
+
+
+# -- towns, rooms, people -------------------------------------------------------------
+
+towns_app = typer.Typer(help="Towns (乡镇): list or add.")
+rooms_app = typer.Typer(help="Group rooms: list, bind to a town, mentions-only setting.")
+people_app = typer.Typer(help="People: list, add, set role (staff, supervisor, admin).")
+
+
+@towns_app.callback(invoke_without_command=True)
+def towns_list(ctx: typer.Context) -> None:
+    """List towns with their room and people counts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.storage.models import Person, Room, Town
+
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        rooms = dict(
+            session.execute(select(Room.town_id, func.count()).group_by(Room.town_id)).all()
+        )
+        people = dict(
+            session.execute(select(Person.town_id, func.count()).group_by(Person.town_id)).all()
+        )
+        rows = [
+            [t.id, t.name, rooms.get(t.id, 0), people.get(t.id, 0)]
+            for t in session.execute(select(Town).order_by(Town.id)).scalars()
+        ]
+    console.print(table(say("towns_title"), "towns_columns", rows))
+
+
+@towns_app.command("add")
+def towns_add(name: str = typer.Argument(..., help="Town name, e.g. 白岩镇.")) -> None:
+    """Register a town."""
+    from bot.storage.registry import get_or_create_town
+
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        town = get_or_create_town(session, name)
+        session.commit()
+        console.print(say("town_added", town=town.name))
+
+
+@rooms_app.callback(invoke_without_command=True)
+def rooms_list(ctx: typer.Context) -> None:
+    """List registered rooms."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.storage.models import Room, Town
+
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        rows = [
+            [
+                r.id,
+                r.channel,
+                r.channel_room_id,
+                r.topic,
+                name,
+                say("answer_yes" if r.mentions_only else "answer_no"),
+            ]
+            for r, name in session.execute(
+                select(Room, Town.name).join(Town, Town.id == Room.town_id).order_by(Room.id)
+            )
+        ]
+    console.print(table(say("rooms_title"), "rooms_columns", rows))
+
+
+@rooms_app.command("bind")
+def rooms_bind(
+    room: str = typer.Argument(..., help="The channel's room id."),
+    town: str = typer.Option(..., help="Town the room belongs to (created if new)."),
+    channel: str = typer.Option("wechaty", help="wechaty, console or replay."),
+    topic: str | None = typer.Option(None, help="Group name, for people reading lists."),
+    mentions_only: bool | None = typer.Option(
+        None, "--mentions-only/--all-messages", help="React only when @-mentioned."
+    ),
+) -> None:
+    """Register a room to a town (or move it, or change its mentions-only setting)."""
+    from bot.storage.registry import bind_room, get_or_create_town
+
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        target = get_or_create_town(session, town)
+        bound = bind_room(session, channel, room, target, topic=topic, mentions_only=mentions_only)
+        session.commit()
+        console.print(
+            say(
+                "room_bound",
+                room=room,
+                channel=channel,
+                town=target.name,
+                mentions_only=say("answer_yes" if bound.mentions_only else "answer_no"),
+            )
+        )
+
+
+@people_app.callback(invoke_without_command=True)
+def people_list(
+    ctx: typer.Context, town: str | None = typer.Option(None, help="Only this town.")
+) -> None:
+    """List registered people."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.storage.models import Person, Town
+
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        query = select(Person, Town.name).join(Town, Town.id == Person.town_id).order_by(Person.id)
+        if town:
+            query = query.where(Person.town_id == town_or_exit(session, town).id)
+        rows = [
+            [
+                p.id,
+                p.channel,
+                p.channel_person_id,
+                p.display_name,
+                name,
+                replies.text(f"roles.{p.role}"),
+            ]
+            for p, name in session.execute(query)
+        ]
+    console.print(table(say("people_title"), "people_columns", rows))
+
+
+@people_app.command("add")
+def people_add(
+    person_id: str = typer.Argument(..., help="The channel's id for the person."),
+    town: str = typer.Option(..., help="The person's town (must exist)."),
+    name: str | None = typer.Option(None, help="Display name."),
+    role: str = typer.Option("staff", help="staff, supervisor or admin."),
+    channel: str = typer.Option("wechaty", help="wechaty, console or replay."),
+) -> None:
+    """Register a person (or update their town, name and role)."""
+    from bot.storage.models import ROLES
+    from bot.storage.registry import add_person
+
+    if role not in ROLES:
+        raise fail(say("bad_role", role=role))
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        target = town_or_exit(session, town)
+        person = add_person(session, channel, person_id, target, display_name=name, role=role)
+        session.commit()
+        console.print(
+            say(
+                "person_added",
+                name=person.display_name,
+                channel=channel,
+                id=person_id,
+                town=target.name,
+                role=replies.text(f"roles.{role}"),
+            )
+        )
+
+
+@people_app.command("role")
+def people_role(
+    person_id: str = typer.Argument(..., help="The channel's id for the person."),
+    role: str = typer.Argument(..., help="staff, supervisor or admin."),
+    channel: str = typer.Option("wechaty", help="wechaty, console or replay."),
+) -> None:
+    """Change a person's role."""
+    from bot.storage.models import ROLES
+    from bot.storage.registry import find_person
+
+    if role not in ROLES:
+        raise fail(say("bad_role", role=role))
+    session_factory = open_ledger_or_exit(get_settings())
+    with session_factory() as session:
+        person = find_person(session, channel, person_id)
+        if person is None:
+            raise fail(say("person_not_found", id=person_id, channel=channel))
+        person.role = role
+        session.commit()
+        console.print(say("role_set", name=person.display_name, role=replies.text(f"roles.{role}")))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("console")(console_command)
+    app.command("replay")(replay_command)
+    app.command("facts")(facts_command)
+    app.add_typer(review_app, name="review")
+    app.add_typer(towns_app, name="towns")
+    app.add_typer(rooms_app, name="rooms")
+    app.add_typer(people_app, name="people")

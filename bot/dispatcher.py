@@ -1,0 +1,316 @@
+"""The one message path for every channel: store, check, parse, act, reply.
+
+1. The raw message is committed before anything else (status `received`), so nothing said
+   is ever lost — not to a parser error, not to a crash. (channel, message_id) is unique:
+   a message already handled is a duplicate and returns no reply, also after a restart.
+   A message stored but never handled (the process died in between) is handled now.
+2. Unknown rooms and people get no ledger access (a short reply only if they addressed
+   the bot); rooms set to mentions_only ignore messages that do not mention the bot.
+3. The parser's result is recorded on the message; below the confidence threshold nothing
+   is logged: the sender is asked one short question and the message waits for review.
+4. The action for the intent runs in the same transaction that records the outcome, so a
+   message is either fully handled (status + facts) or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions import action_for, replies
+from actions.base import ActionContext, ActionOutcome
+from actions.bind_room import bind, requested_town
+from actions.log import describe
+from bot.message import IncomingMessage, Reply
+from bot.settings import Settings
+from bot.storage.models import Message, MessageStatus, Person, Room, Town
+from bot.storage.registry import find_person, find_room
+from nlu.result import ParseResult
+
+log = logging.getLogger(__name__)
+
+# What a group message acts on without an @mention: work reports and their corrections.
+# Everything else (queries, help, greetings, chatter) is answered only when addressed.
+UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
+
+# The longest text stored verbatim; a pasted document beyond this is cut (and noted).
+MAX_STORED_CHARS = 20000
+
+
+class MessageParser(Protocol):
+    def parse(self, text: str, now: datetime, id=None) -> ParseResult: ...
+
+
+@dataclass
+class Outcome:
+    """What happened to one incoming message (channels use `replies`; replay counts the rest)."""
+
+    status: str
+    replies: list[Reply] = field(default_factory=list)
+    facts_logged: int = 0
+    duplicate: bool = False
+    message_id: int | None = None  # the ledger's row id
+
+
+class Dispatcher:
+    """Hands each incoming message through storage, NLU and the actions; synchronous."""
+
+    def __init__(self, settings: Settings, session_factory: sessionmaker, parser: MessageParser):
+        self.settings = settings
+        self.session_factory = session_factory
+        self.parser = parser
+        self.zone = ZoneInfo(settings.timezone)
+
+    def handle(self, msg: IncomingMessage) -> list[Reply]:
+        """The replies to send for `msg` ([] for duplicates and chatter)."""
+        return self.process(msg).replies
+
+    def process(self, msg: IncomingMessage, *, store_first: bool = True) -> Outcome:
+        """Handle `msg` and report what was done with it.
+
+        `store_first=False` stores and handles the message in one transaction: for sources
+        that keep their own durable copy (a replayed export file), where a crash loses
+        nothing because the line is read again — one commit per message instead of two.
+        """
+        if not store_first:
+            return self._store_and_handle(msg)
+        row_id, handled_status = self._store_raw(msg)
+        if handled_status is not None:
+            return Outcome(handled_status, duplicate=True, message_id=row_id)
+        return self._handle_stored(row_id, msg)
+
+    def process_batch(self, msgs: list[IncomingMessage]) -> list[Outcome]:
+        """Store and handle several messages in one transaction, in order.
+
+        For sources that keep their own durable copy (a replayed export file): a crash
+        loses at most the batch, which is read and handled again on the next run, and one
+        commit per batch instead of per message is what makes a 100,000-line replay fit in
+        minutes on PostgreSQL. On a conflict (the same message stored concurrently) the
+        batch is rolled back and handled one message at a time.
+        """
+        with self.session_factory() as session:
+            try:
+                outcomes = [self._store_and_handle_in(session, msg) for msg in msgs]
+                session.commit()
+                return outcomes
+            except IntegrityError:
+                session.rollback()
+        return [self._store_and_handle(msg) for msg in msgs]
+
+    def _store_and_handle(self, msg: IncomingMessage) -> Outcome:
+        for _attempt in range(2):
+            with self.session_factory() as session:
+                try:
+                    outcome = self._store_and_handle_in(session, msg)
+                except IntegrityError:  # stored concurrently: handle it as found
+                    session.rollback()
+                    continue
+                session.commit()
+                return outcome
+        raise RuntimeError(f"could not store message {msg.channel}:{msg.message_id}")
+
+    def _store_and_handle_in(self, session: Session, msg: IncomingMessage) -> Outcome:
+        """Store and handle `msg` in the caller's transaction (IntegrityError: stored
+        concurrently; the caller rolls back and retries)."""
+        message = self._find(session, msg)
+        if message is not None and message.handled_at is not None:
+            return Outcome(message.status, duplicate=True, message_id=message.id)
+        if message is None:
+            message = self._raw_row(msg)
+            session.add(message)
+            session.flush()
+        outcome = self._finish(session, message, msg)
+        outcome.message_id = message.id
+        return outcome
+
+    # -- step 1: store first ----------------------------------------------------------
+
+    def _store_raw(self, msg: IncomingMessage) -> tuple[int, str | None]:
+        """Insert the raw message; returns its row id and, if it was already handled, its status."""
+        for _attempt in range(2):
+            with self.session_factory() as session:
+                existing = self._find(session, msg)
+                if existing is not None:
+                    handled = existing.status if existing.handled_at is not None else None
+                    return existing.id, handled
+                row = self._raw_row(msg)
+                session.add(row)
+                try:
+                    session.commit()
+                except IntegrityError:  # the same message arrived concurrently
+                    session.rollback()
+                    continue
+                return row.id, None
+        raise RuntimeError(f"could not store message {msg.channel}:{msg.message_id}")
+
+    @staticmethod
+    def _find(session: Session, msg: IncomingMessage) -> Message | None:
+        return session.execute(
+            select(Message).where(
+                Message.channel == msg.channel, Message.channel_message_id == msg.message_id
+            )
+        ).scalar_one_or_none()
+
+    def _raw_row(self, msg: IncomingMessage) -> Message:
+        """The message exactly as received; room and person are linked once checked."""
+        text = msg.text or ""
+        note = None
+        if len(text) > MAX_STORED_CHARS:
+            note = f"text cut from {len(text)} characters"
+            text = text[:MAX_STORED_CHARS]
+        return Message(
+            channel=msg.channel,
+            channel_message_id=msg.message_id,
+            channel_room_id=msg.room,
+            channel_sender_id=msg.sender,
+            sender_name=msg.sender_name,
+            sent_at=self._aware(msg.time),
+            text=text,
+            mentions_bot=bool(msg.mentions_bot),
+            status=MessageStatus.RECEIVED,
+            note=note,
+        )
+
+    def _aware(self, moment: datetime) -> datetime:
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.zone)
+
+    # -- steps 2-4: check, parse, act, record ------------------------------------------
+
+    def _handle_stored(self, row_id: int, msg: IncomingMessage) -> Outcome:
+        with self.session_factory() as session:
+            message = session.execute(
+                select(Message).where(Message.id == row_id).with_for_update()
+            ).scalar_one()
+            if message.handled_at is not None:  # handled meanwhile by a concurrent delivery
+                return Outcome(message.status, duplicate=True, message_id=row_id)
+            outcome = self._finish(session, message, msg)
+            session.commit()
+        outcome.message_id = row_id
+        return outcome
+
+    def _finish(self, session: Session, message: Message, msg: IncomingMessage) -> Outcome:
+        """Decide and record the outcome on the message row (the caller commits)."""
+        now = self._aware(msg.time).astimezone(self.zone)
+        addressed = msg.mentions_bot or msg.room is None
+        outcome = self._decide(session, message, msg, now, addressed)
+        message.status = outcome.status
+        message.handled_at = datetime.now(timezone.utc)
+        return outcome
+
+    def _decide(
+        self,
+        session: Session,
+        message: Message,
+        msg: IncomingMessage,
+        now: datetime,
+        addressed: bool,
+    ) -> Outcome:
+        town_name = requested_town(msg.text) if addressed and msg.room is not None else None
+        if town_name is not None:
+            reply = bind(session, msg.channel, msg.room, msg.sender, town_name, msg.room_topic)
+            return self._outcome(MessageStatus.ANSWERED, [reply], msg)
+        room, person, refusal = self._access(session, message, msg)
+        if refusal is not None:
+            say = [refusal] if addressed else []
+            return self._outcome(MessageStatus.UNREGISTERED, say, msg)
+        message.room_id = room.id if room else None
+        message.person_id = person.id
+        if room is not None and room.mentions_only and not msg.mentions_bot:
+            return self._outcome(MessageStatus.IGNORED, [], msg)
+
+        try:
+            result = self.parser.parse(message.text, now=now, id=message.id)
+        except Exception as exc:  # the message is stored; say so, keep it for review
+            log.exception("parser failed", extra={"message_row": message.id})
+            message.note = f"parser error: {type(exc).__name__}: {exc}"[:2000]
+            return self._outcome(
+                MessageStatus.NOT_UNDERSTOOD, [replies.text("not_understood.error")], msg
+            )
+        message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
+        message.intent = result.intent
+        message.confidence = float(result.confidence)
+
+        if result.confidence < self.settings.confidence_threshold:
+            return self._not_understood(result, msg, addressed, now)
+        if not addressed and result.intent not in UNADDRESSED_INTENTS:
+            return self._outcome(MessageStatus.IGNORED, [], msg)
+        if result.intent == "log_activity" and not result.facts:
+            return self._not_understood(result, msg, addressed, now)
+
+        town = session.get(Town, room.town_id if room is not None else person.town_id)
+        ctx = ActionContext(
+            session=session,
+            settings=self.settings,
+            message=message,
+            result=result,
+            person=person,
+            town=town,
+            room=room,
+            now=now,
+        )
+        acted: ActionOutcome = action_for(result.intent)(ctx)
+        outcome = self._outcome(acted.status, acted.replies, msg, files=acted.files)
+        outcome.facts_logged = acted.facts_logged
+        return outcome
+
+    @staticmethod
+    def _access(
+        session: Session, message: Message, msg: IncomingMessage
+    ) -> tuple[Room | None, Person | None, str | None]:
+        """The registered room and person, or the polite reason there is no ledger access."""
+        room = None
+        if msg.room is not None:
+            room = find_room(session, msg.channel, msg.room)
+            if room is None:
+                return None, None, replies.text("unregistered.room")
+        person = find_person(session, msg.channel, msg.sender)
+        if person is None:
+            return room, None, replies.text("unregistered.person")
+        if room is not None and person.town_id != room.town_id:
+            return room, person, replies.text("unregistered.other_town")
+        return room, person, None
+
+    def _not_understood(
+        self, result: ParseResult, msg: IncomingMessage, addressed: bool, now: datetime
+    ) -> Outcome:
+        """Never log a guess: ask about it (or explain), and leave it in the review queue.
+
+        Unaddressed, only a guessed work report (with facts) is asked about, so a busy group
+        is not answered on every "收到"; other unaddressed guesses stay silent."""
+        if not addressed and not (result.intent == "log_activity" and result.facts):
+            status = (
+                MessageStatus.IGNORED
+                if result.intent == "out_of_scope"
+                else MessageStatus.NOT_UNDERSTOOD
+            )
+            return self._outcome(status, [], msg)
+        if result.facts:
+            items, when = describe(list(result.facts), now.date())
+            text = replies.text("not_understood.guess", items=items + when)
+        elif result.intent == "log_activity":
+            text = replies.text("not_understood.no_number")
+        else:
+            text = replies.text("not_understood.general")
+        return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
+
+    @staticmethod
+    def _outcome(
+        status: str, texts: list[str], msg: IncomingMessage, files: list[Path] | None = None
+    ) -> Outcome:
+        mention = msg.sender if msg.room is not None else None
+        out = [Reply(text=t, mention=mention) for t in texts]
+        for path in files or []:  # the first file goes with the last text ("请查收")
+            if out and out[-1].file is None:
+                out[-1] = Reply(text=out[-1].text, mention=mention, file=path)
+            else:
+                out.append(Reply(text="", mention=mention, file=path))
+        return Outcome(status, out)

@@ -1,0 +1,37 @@
+"""The plain message objects that channels and the dispatcher exchange.
+
+Channels build an IncomingMessage and send back Replies; they know nothing of NLU or storage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One group (or private) message as a channel saw it."""
+
+    channel: str  # "wechaty", "console", "replay"
+    message_id: str  # the channel's own id; (channel, message_id) is unique
+    room: str | None  # the channel's room id; None for a private message
+    sender: str  # the channel's sender id
+    time: datetime  # timezone-aware; "now" for date resolution
+    text: str
+    mentions_bot: bool = False
+    sender_name: str | None = None
+    room_topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says back; a channel decides how to render the mention and the file."""
+
+    text: str
+    mention: str | None = None  # sender id to @-mention (the channel puts "@name" in front)
+    file: Path | None = None  # e.g. the .docx draft to push as a file
+    # People already @-named inside the text (e.g. section owners in a reminder), by their
+    # channel ids: the channel notifies them without adding their names again.
+    notify: tuple[str, ...] = ()

@@ -1,0 +1,300 @@
+"""Drafting the report's Chinese text from ReportData; the words come from phrases.yml.
+
+The structure follows what 《法治政府建设与责任落实督察工作规定》 asks of an annual report:
+一 主要举措和成效 (one sub-section per section with records), 二 第一责任人履职,
+三 不足和原因 (from the ledger's gaps, marked for the author to check), 四 下一年安排,
+then the issuing organ and the date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from bot.reports.figures import chinese_date, figure
+from bot.reports.highlights import clean_message, pick_highlights
+from bot.reports.model import Block, ComposedReport, Gaps, Highlight, Metric, ReportData
+from bot.reports.phrasebook import Phrasebook, fill, load_phrasebook
+
+CHINESE_ORDINALS = "一二三四五六七八九十"
+LEADERSHIP = "leadership"
+
+
+def ordinal(n: int) -> str:
+    """1 -> 一, 12 -> 十二 (sub-heading numbers （一）…（十二）)."""
+    if n <= 10:
+        return CHINESE_ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (
+        ("" if tens == 1 else CHINESE_ORDINALS[tens - 1])
+        + "十"
+        + (CHINESE_ORDINALS[ones - 1] if ones else "")
+    )
+
+
+def organ_name(town: str, phrases: Phrasebook) -> str:
+    """The issuing organ for the signature: 白岩镇 -> 白岩镇人民政府, XX街道 -> XX街道办事处."""
+    signature = phrases.get("signature")
+    if any(town.endswith(s) for s in signature["already_organ"]):
+        return town
+    for ending, suffix in signature["by_ending"].items():
+        if town.endswith(ending):
+            return town + suffix
+    return town + signature["default_suffix"]
+
+
+class _Drafter:
+    """Holds the data and the seeded phrasebook while the parts are written in order."""
+
+    def __init__(self, data: ReportData, phrases: Phrasebook) -> None:
+        self.data = data
+        self.p = phrases.with_seed(f"{data.town}|{data.year}")
+        self.year = data.year
+        self.in_progress = data.as_of.year == data.year and (data.as_of.month, data.as_of.day) < (
+            12,
+            31,
+        )
+        self.values = {
+            "town": data.town,
+            "year": data.year,
+            "next_year": data.year + 1,
+            "prev_year": data.year - 1,
+            "as_of": chinese_date(data.as_of),
+        }
+        self.gaps: Gaps = data.find_gaps(
+            int(self.p.setting("thin_records")), Decimal(str(self.p.setting("min_fall_ratio")))
+        )
+        self.blocks: list[Block] = []
+        self.section_texts: dict[str, str] = {}
+        self.cited: set[str] = set()  # messages already quoted: one example, one place
+
+    def say(self, *path: str, salt: str = "", **extra: object) -> str:
+        return self.p.say(*path, salt=salt, **{**self.values, **extra})
+
+    # -- figures and highlights --------------------------------------------------------
+
+    def totals_sentence(self, metrics: list[Metric], salt: str) -> str:
+        """ "全年共调解矛盾纠纷406件，调解成功率达99%。" (counts first, rates last)."""
+        limit = int(self.p.setting("max_metrics_in_text"))
+        counts = [m for m in metrics if not m.is_rate]
+        rates = [m for m in metrics if m.is_rate]
+        # the best-documented figures, kept in the section's own activity order
+        kept = {id(m) for m in sorted(counts, key=lambda m: -m.records)[:limit]}
+        chosen = [m for m in counts if id(m) in kept] + rates[: max(1, limit - len(kept))]
+        if not chosen:
+            return ""
+        items = self.p.get("totals", "separator").join(self.figure_item(m) for m in chosen)
+        kind = "to_date" if self.in_progress else "full_year"
+        return self.say("totals", kind, salt=salt, items=items)
+
+    def figure_item(self, metric: Metric) -> str:
+        """ "调解矛盾纠纷406件", "调解成功率达99%", "参学8927人" (a 人数 label loses 人数)."""
+        shown = figure(metric.value, metric.unit)
+        if metric.is_rate:
+            return fill(self.p.get("totals", "rate_item"), label=metric.label, figure=shown)
+        for ending, template in self.p.get("totals", "label_endings").items():
+            if metric.label.endswith(ending) and len(metric.label) > len(ending):
+                return fill(template, stem=metric.label[: -len(ending)], figure=shown)
+        return fill(self.p.get("totals", "item"), label=metric.label, figure=shown)
+
+    def fact_text(self, item: Highlight) -> str:
+        """The fact alone, without its message: "在白岩村解答法律咨询23人次"."""
+        place = fill(self.p.get("highlight_place"), place=item.place) if item.place else ""
+        shown = figure(item.value, item.unit) if item.value is not None else ""
+        return fill(self.p.get("highlight_fact"), place=place, label=item.label, figure=shown)
+
+    def highlight_sentence(self, item: Highlight) -> str:
+        """ "5月18日，在白岩村开展……": the message's own words, dated by the fact."""
+        when = chinese_date(item.date)
+        text = clean_message(item.text, int(self.p.setting("highlight_max_chars")))
+        return f"{when}，{text or self.fact_text(item)}"
+
+    def highlights_sentence(self, highlights: list[Highlight], salt: str) -> str:
+        at_most, at_least = (
+            int(self.p.setting("highlights_max")),
+            int(self.p.setting("highlights_min")),
+        )
+        chosen = pick_highlights(highlights, at_most, self.cited)
+        if len(chosen) < at_least:
+            # messages already quoted in another sub-section: cite only this section's figure
+            reused = [
+                replace(h, text=self.fact_text(h))
+                for h in highlights
+                if h.text.strip() in self.cited
+            ]
+            chosen += pick_highlights(reused, at_least - len(chosen), self.cited)
+            chosen.sort(key=lambda h: h.date)
+        if not chosen:
+            return ""
+        self.cited.update(h.text.strip() for h in chosen)
+        lead = self.p.pick("highlight_lead", salt=salt)
+        joined = self.p.get("highlight_separator").join(self.highlight_sentence(h) for h in chosen)
+        return f"{lead}{joined}。"
+
+    def section_body(self, section_id: str, metrics: list[Metric], highlights, salt: str) -> str:
+        parts = [
+            self.say("sections", section_id, "intro", salt=salt),
+            self.totals_sentence(metrics, salt),
+            self.highlights_sentence(highlights, salt),
+            self.say("sections", section_id, "closing", salt=salt),
+        ]
+        return "".join(p for p in parts if p)
+
+    # -- the parts -----------------------------------------------------------------------
+
+    def title(self) -> str:
+        return self.say("title")
+
+    def opening(self) -> None:
+        text = self.say("opening")
+        if self.in_progress:
+            text += self.say("opening_to_date_note")
+        self.blocks.append(Block("body", text))
+
+    def measures(self) -> None:
+        self.blocks.append(Block("heading", self.say("parts", "measures")))
+        number = 0
+        for section in self.data.sections:
+            if section.id == LEADERSHIP or not section.has_records:
+                continue
+            number += 1
+            heading = self.say("sections", section.id, "headings")
+            lead = f"（{ordinal(number)}）{heading}。"
+            body = self.section_body(section.id, section.metrics, section.highlights, section.id)
+            self.blocks.append(Block("body", body, lead=lead))
+            self.section_texts[section.id] = lead + body
+        if number == 0:
+            self.blocks.append(Block("body", self.say("measures_empty")))
+
+    def leadership(self) -> None:
+        self.blocks.append(Block("heading", self.say("parts", "leadership")))
+        section = self.data.section(LEADERSHIP)
+        if section is None or not section.has_records:
+            text = self.say("sections", LEADERSHIP, "intro") + self.say(
+                "sections", LEADERSHIP, "no_records"
+            )
+            self.blocks.append(Block("body", text))
+            self.section_texts[LEADERSHIP] = text
+            return
+        body = self.section_body(LEADERSHIP, section.metrics, section.highlights, "part2")
+        self.blocks.append(Block("body", body))
+        self.section_texts[LEADERSHIP] = body
+
+    def shortcomings(self) -> None:
+        self.blocks.append(Block("heading", self.say("parts", "shortcomings")))
+        check = self.p.get("check_mark")
+        weak = self.gaps.weak_sections
+        if not weak:
+            self.blocks.append(Block("body", self.say("shortcomings", "none") + check))
+            return
+        self.blocks.append(Block("body", self.say("shortcomings", "intro")))
+        ordinals = self.p.get("shortcomings", "ordinals")
+        shown, rest = self.gaps.prioritised(int(self.p.setting("max_weak_items")))
+        for index, section_id in enumerate(shown):
+            text = ordinals[index % len(ordinals)] + self.weakness(section_id) + "。" + check
+            self.blocks.append(Block("body", text))
+            self.section_texts.setdefault(section_id, text)
+        if rest:
+            text = self.grouped_rest(rest) + "。" + check
+            self.blocks.append(Block("body", text))
+            for section_id in rest:
+                self.section_texts.setdefault(section_id, text)
+        self.blocks.append(Block("body", self.say("shortcomings", "reasons") + check))
+
+    def grouped_rest(self, rest: tuple[str, ...]) -> str:
+        """ "此外，A、B等方面部分工作量较上年有所下降；C、D等方面……未见工作记录，……"."""
+        kinds: dict[str, list[str]] = {"thin": [], "fell": [], "uncovered": []}
+        for section_id in rest:
+            if section_id in self.gaps.uncovered:
+                kinds["uncovered"].append(section_id)
+            elif section_id in self.gaps.thin:
+                kinds["thin"].append(section_id)
+            else:
+                kinds["fell"].append(section_id)
+        parts = [
+            self.say(
+                "shortcomings",
+                "grouped_rest",
+                kind,
+                titles="、".join(self.say("sections", s, "short") for s in ids),
+            )
+            for kind, ids in kinds.items()
+            if ids
+        ]
+        separator = self.p.get("shortcomings", "grouped_rest_separator")
+        return (
+            self.p.get("shortcomings", "grouped_rest_lead")
+            + separator.join(parts)
+            + self.p.get("shortcomings", "grouped_rest_tail")
+        )
+
+    def weakness(self, section_id: str) -> str:
+        """The shortcoming sentence for a section, with the ledger evidence in brackets."""
+        text = self.say("sections", section_id, "weakness")
+        section = self.data.section(section_id)
+        if section_id in self.gaps.uncovered:
+            return text + self.say("shortcomings", "evidence_uncovered")
+        if section_id in self.gaps.thin and section is not None:
+            return text + self.say("shortcomings", "evidence_thin", records=section.records)
+        falls = [f for f in self.gaps.falls if f.section_id == section_id]
+        if not falls:
+            return text
+        items = self.p.get("shortcomings", "evidence_fall_separator").join(
+            self.say(
+                "shortcomings",
+                "evidence_fall_item",
+                label=f.label,
+                previous=figure(f.previous, f.unit),
+                current=figure(f.current, f.unit),
+            )
+            for f in falls[:2]
+        )
+        return text + self.say("shortcomings", "evidence_fall", items=items)
+
+    def plans(self) -> None:
+        self.blocks.append(Block("heading", self.say("parts", "plans")))
+        self.blocks.append(Block("body", self.say("plans", "intro")))
+        limit = int(self.p.setting("max_plan_items"))
+        strong_count = int(self.p.setting("strong_sections_in_plan"))
+        itemised, rest = self.gaps.prioritised(int(self.p.setting("max_weak_items")))
+        weak = [*itemised, *rest]
+        strong = [
+            s.id
+            for s in sorted(self.data.sections, key=lambda s: -s.records)
+            if s.has_records and s.id not in weak
+        ][:strong_count]
+        weak = weak[: max(0, limit - len(strong))]
+        order = [s.id for s in self.data.sections]
+        items = sorted({*weak, *strong}, key=order.index)
+        for number, section_id in enumerate(items, start=1):
+            heading = self.say("sections", section_id, "plan_heading")
+            kind = "keep_body" if section_id in strong else "plan_body"
+            body = self.say("sections", section_id, kind)
+            self.blocks.append(Block("body", body, lead=f"（{ordinal(number)}）{heading}。"))
+        ending = self.say("ending")
+        if ending:
+            self.blocks.append(Block("body", ending))
+
+    def signature(self) -> None:
+        self.blocks.append(Block("signature", organ_name(self.data.town, self.p)))
+        self.blocks.append(Block("date", chinese_date(self.data.as_of, with_year=True)))
+
+    def compose(self) -> ComposedReport:
+        title = self.title()
+        self.opening()
+        self.measures()
+        self.leadership()
+        self.shortcomings()
+        self.plans()
+        self.signature()
+        return ComposedReport(
+            data=self.data,
+            title=title,
+            blocks=[Block("title", title), *self.blocks],
+            section_texts=self.section_texts,
+        )
+
+
+def compose_report(data: ReportData, phrases: Phrasebook | None = None) -> ComposedReport:
+    """The whole draft as blocks (title, headings, paragraphs, signature, date)."""
+    return _Drafter(data, phrases or load_phrasebook()).compose()

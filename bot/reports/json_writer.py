@@ -1,0 +1,50 @@
+"""The draft in its checkable form: every figure with the number of ledger records behind it.
+
+Shape (a contract for outside checks): {"town", "year", "sections": [{"id", "title",
+"facts": [{"label", "value", "unit", "records"}], "text"}]}, all twelve sections in order.
+Money is given as the report shows it (6.677 万元 or 5000 元), rates as the latest value.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.reports.figures import json_number
+from bot.reports.model import ComposedReport, Metric
+from bot.storage.units import WAN, is_money
+
+
+def shown_value(metric: Metric) -> tuple[Any, str]:
+    """(value, unit) exactly as the text writes the figure (money of 10,000 元+ in 万元)."""
+    if is_money(metric.unit) and metric.unit == "元" and abs(metric.value) >= WAN:
+        return json_number(metric.value / WAN), "万元"
+    return json_number(metric.value), metric.unit
+
+
+def report_dict(report: ComposedReport) -> dict[str, Any]:
+    sections = []
+    for section in report.data.sections:
+        facts = []
+        for metric in section.metrics:
+            value, unit = shown_value(metric)
+            facts.append(
+                {"label": metric.label, "value": value, "unit": unit, "records": metric.records}
+            )
+        sections.append(
+            {
+                "id": section.id,
+                "title": section.title,
+                "facts": facts,
+                "text": report.section_texts.get(section.id, ""),
+            }
+        )
+    return {"town": report.data.town, "year": report.data.year, "sections": sections}
+
+
+def write_json(report: ComposedReport, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

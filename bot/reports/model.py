@@ -1,0 +1,179 @@
+"""The report's data: what the ledger says about one town's year, before any wording.
+
+`ReportData` is filled from the shared aggregation (bot.storage.aggregate) by
+`bot.reports.source`; compose.py turns it into text and the writers into files. Keeping the
+numbers here, apart from the prose, is what lets the JSON form be checked against the
+ledger and the chat summaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from bot.reports.figures import is_rate
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One ledger fact behind a figure, with who said it and the words they used."""
+
+    date: date
+    value: Decimal
+    unit: str
+    text: str  # the original chat message
+    person: str | None = None
+    place: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure of a section: a total per activity and unit (or the latest rate)."""
+
+    label: str  # the activity, e.g. 调解矛盾纠纷
+    value: Decimal  # money in the unit given here (元 or 万元), as the aggregation gave it
+    unit: str
+    records: int  # ledger facts behind the figure
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def is_rate(self) -> bool:
+        return is_rate(self.unit)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A concrete, dated piece of work that the prose may cite."""
+
+    date: date
+    text: str  # the original chat message
+    label: str = ""
+    value: Decimal | None = None
+    unit: str = ""
+    place: str | None = None
+    person: str | None = None
+    shared: bool = False  # the message also reports another section's work
+
+
+@dataclass
+class SectionData:
+    """One of the twelve sections for the report year (and, if known, the year before)."""
+
+    id: str
+    title: str
+    metrics: list[Metric] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+    records: int = 0
+    previous: list[Metric] | None = None  # None: no ledger for the previous year
+
+    @property
+    def has_records(self) -> bool:
+        return self.records > 0
+
+
+@dataclass(frozen=True)
+class Fall:
+    """A figure that is lower than the year before (rates compare latest values)."""
+
+    section_id: str
+    label: str
+    unit: str
+    previous: Decimal
+    current: Decimal
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What section 三 (不足) and section 四 (安排) are drafted from."""
+
+    uncovered: tuple[str, ...]  # section ids with no record at all
+    thin: tuple[str, ...]  # section ids with only a few records
+    falls: tuple[Fall, ...]
+    order: tuple[str, ...] = ()  # the report's section order
+
+    @property
+    def weak_sections(self) -> tuple[str, ...]:
+        """Every section named in 三, in report order."""
+        weak = {*self.uncovered, *self.thin, *(f.section_id for f in self.falls)}
+        return tuple(s for s in self.order if s in weak)
+
+    def prioritised(self, limit: int, min_falls: int = 2) -> tuple[tuple[str, ...], ...]:
+        """(sections to itemise, the rest), itemised ones in report order.
+
+        Missing or thin records come first, but at least `min_falls` places are kept for
+        sections whose figures fell, so neither kind of gap hides the other.
+        """
+        sparse = [s for s in self.order if s in self.uncovered or s in self.thin]
+        fell = [s for s in self.order if s in {f.section_id for f in self.falls}]
+        fell = [s for s in fell if s not in sparse]
+        fall_slots = min(len(fell), max(min_falls, limit - len(sparse)))
+        chosen = set(sparse[: max(0, limit - fall_slots)] + fell[:fall_slots])
+        items = tuple(s for s in self.order if s in chosen)
+        rest = tuple(s for s in self.weak_sections if s not in chosen)
+        return items, rest
+
+
+@dataclass
+class ReportData:
+    """Everything the draft needs, in the fixed section order."""
+
+    town: str
+    year: int
+    sections: list[SectionData]
+    as_of: date  # the date the draft is made (the signature date)
+
+    @property
+    def has_previous_year(self) -> bool:
+        return any(s.previous for s in self.sections)
+
+    def section(self, section_id: str) -> SectionData | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def find_gaps(self, thin_records: int, min_fall_ratio: Decimal) -> Gaps:
+        """Sections without records, with fewer than `thin_records`, and figures that fell.
+
+        A fall counts only when it is at least `min_fall_ratio` of last year's figure, so a
+        dip from 41 to 40 is not listed as a shortcoming.
+        """
+        uncovered = tuple(s.id for s in self.sections if not s.has_records)
+        thin = tuple(s.id for s in self.sections if 0 < s.records < thin_records)
+        falls: list[Fall] = []
+        for section in self.sections:
+            if not section.previous:
+                continue
+            now = {(m.label, m.unit): m.value for m in section.metrics}
+            for old in section.previous:
+                current = now.get((old.label, old.unit), Decimal(0))
+                if old.value > 0 and (old.value - current) >= old.value * min_fall_ratio:
+                    falls.append(Fall(section.id, old.label, old.unit, old.value, current))
+        return Gaps(uncovered, thin, tuple(falls), tuple(s.id for s in self.sections))
+
+
+BlockKind = Literal["title", "heading", "body", "signature", "date"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the composed draft; `lead` is an inline 楷体 sub-heading."""
+
+    kind: BlockKind
+    text: str
+    lead: str = ""
+
+
+@dataclass
+class ComposedReport:
+    """The drafted text, ready for any writer (docx, Markdown, JSON)."""
+
+    data: ReportData
+    title: str
+    blocks: list[Block]
+    section_texts: dict[str, str]  # per section id: the prose drafted for it
+
+
+class ReportError(ValueError):
+    """A report request that cannot be met (unknown town, bad year…); the message is Chinese
+    and meant for the person who asked."""

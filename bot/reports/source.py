@@ -1,0 +1,131 @@
+"""Filling ReportData from the ledger, only through bot.storage.aggregate.
+
+The chat summaries read the same aggregation, so a figure in chat and in the report can
+never differ: this module adds no query of its own, it only regroups what `summarise`
+returns (per-activity totals, record counts, and every active fact with its message).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
+from bot.storage import aggregate
+from bot.storage.units import normalise
+from nlu.sections import section_by_id, sections
+
+
+def section_titles() -> dict[str, str]:
+    """Section id -> report title (纲要 wording), in the fixed report order."""
+    return {s.id: s.title for s in sections()}
+
+
+def activity_rank(section_id: str, activity: str) -> int:
+    """The activity's place in data/sections.yml (unknown activities go last): figures are
+    named in this order, so 参学人数 follows 组织干部学法 instead of opening the sentence."""
+    section = section_by_id(section_id)
+    if section is None:
+        return 0
+    names = [a.name for a in section.activities]
+    return names.index(activity) if activity in names else len(names)
+
+
+def year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _evidence_key(item: aggregate.Highlight) -> tuple[str, str, str]:
+    """(section, activity, summing unit): the figure a fact counts towards."""
+    return item.section, item.activity, normalise(item.value, item.unit)[1]
+
+
+def _metrics(
+    totals: list[aggregate.Total],
+    facts: list[aggregate.Highlight],
+    with_evidence: bool,
+) -> list[Metric]:
+    behind: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    if with_evidence:
+        for item in facts:
+            behind[_evidence_key(item)].append(
+                Evidence(
+                    date=item.date,
+                    value=item.value,
+                    unit=item.unit,
+                    text=item.text,
+                    person=item.sender,
+                    place=item.place,
+                    sent_at=item.sent_at,
+                )
+            )
+    ordered = sorted(
+        totals, key=lambda t: (t.is_rate, activity_rank(t.section, t.activity or ""), t.unit)
+    )
+    return [
+        Metric(
+            label=t.activity or "",
+            value=Decimal(t.value),
+            unit=t.unit,
+            records=t.records,
+            evidence=tuple(behind.get((t.section, t.activity or "", t.unit), ())),
+        )
+        for t in ordered
+    ]
+
+
+def _highlight(item: aggregate.Highlight, shared: bool) -> Highlight:
+    return Highlight(
+        date=item.date,
+        text=item.text,
+        label=item.activity,
+        value=item.value,
+        unit=item.unit,
+        place=item.place,
+        person=item.sender,
+        shared=shared,
+    )
+
+
+def load_report_data(
+    session: Session,
+    town_id: int,
+    town_name: str,
+    year: int,
+    as_of: date,
+    *,
+    with_evidence: bool = False,
+) -> ReportData:
+    """One town's year (and the year before, for falls), in section order."""
+    start, end = year_range(year)
+    summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=None)
+    prev_start, prev_end = year_range(year - 1)
+    previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
+    previous_by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
+    for total in previous:
+        previous_by_section[total.section].append(total)
+
+    sections_of_message: dict[str, set[str]] = defaultdict(set)
+    for section_id, items in summary.highlights.items():
+        for item in items:
+            sections_of_message[item.text].add(section_id)
+    sections = []
+    for section_id, title in section_titles().items():
+        facts = summary.highlights.get(section_id, [])
+        old = previous_by_section.get(section_id)
+        sections.append(
+            SectionData(
+                id=section_id,
+                title=title,
+                metrics=_metrics(summary.activity_totals.get(section_id, []), facts, with_evidence),
+                highlights=[
+                    _highlight(item, len(sections_of_message[item.text]) > 1) for item in facts
+                ],
+                records=summary.records.get(section_id, 0),
+                previous=_metrics(old or [], [], False) if previous else None,
+            )
+        )
+    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of)

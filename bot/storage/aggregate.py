@@ -1,0 +1,282 @@
+"""THE aggregation of the ledger: chat progress answers and the year-end report both use it.
+
+Everything here reads only *active* facts (superseded and retracted ones are history, not
+figures) of ONE town over an inclusive date range. Rules, kept in one place so a chat
+answer and the report never disagree:
+
+- Figures are summed per unit: 件 with 件, 场 with 场. Money is summed in 元 whatever unit it
+  was written in (元, 万元, …) and shown in 万元 once it reaches 10,000 元 (Decimal, exact).
+- Rates (%) are never summed: the figure is the latest value stated in the range.
+- Each figure carries `records`, the number of ledger facts behind it.
+
+Typical use (inside a `with session_factory() as session:` block)::
+
+    start, end = period_range("year", date(2024, 12, 31))
+    summary = summarise(session, town_id, start, end)
+    summary.section_totals["disputes"]   # [Total(section='disputes', unit='件', value=…)]
+    summary.uncovered                     # ['rules', 'digital']
+    summary.highlights["publicity"]       # [Highlight(text='昨天在白岩村…', …)]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Fact, FactStatus, Message, Person
+from bot.storage.units import display, plain
+from nlu.sections import section_ids
+
+# The twelve report sections in report order, as the taxonomy (data/sections.yml) defines them.
+SECTION_IDS: tuple[str, ...] = section_ids()
+
+RATE_UNIT = "%"
+Period = Literal["year", "quarter", "month", "week"]
+
+
+@dataclass(frozen=True)
+class Total:
+    """One figure: a sum in `unit` (or, for a rate, the latest stated value)."""
+
+    section: str
+    activity: str | None  # None: every activity of the section in this unit
+    unit: str  # summing unit: 元 for all money, % for rates, else as written
+    value: Decimal
+    records: int  # ledger facts behind this figure
+    is_rate: bool = False
+    as_of: date | None = None  # for a rate: the date of the value shown
+
+    @property
+    def text(self) -> str:
+        """For people: '12件', '6.677万元', '98.5%'."""
+        return display(self.value, self.unit)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One fact with where it came from, for the report's concrete examples."""
+
+    fact_id: int
+    section: str
+    activity: str
+    value: Decimal
+    unit: str  # as written
+    date: date
+    place: str | None
+    text: str  # the original message
+    sender: str  # display name
+    sent_at: datetime
+
+    @property
+    def value_text(self) -> str:
+        return f"{plain(self.value)}{self.unit}"
+
+
+@dataclass
+class LedgerSummary:
+    """Everything the report (or a long chat summary) needs about one town and range."""
+
+    town_id: int
+    start: date
+    end: date
+    section_totals: dict[str, list[Total]] = field(default_factory=dict)
+    activity_totals: dict[str, list[Total]] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)  # facts per section
+    uncovered: list[str] = field(default_factory=list)
+    highlights: dict[str, list[Highlight]] = field(default_factory=dict)
+
+    @property
+    def total_records(self) -> int:
+        return sum(self.records.values())
+
+
+def period_range(period: str | None, today: date) -> tuple[date, date]:
+    """The calendar period containing `today` (weeks run Monday to Sunday); None = year."""
+    if period == "week":
+        start = today - timedelta(days=today.weekday())
+        return start, start + timedelta(days=6)
+    if period == "month":
+        start = today.replace(day=1)
+        next_month = (start + timedelta(days=32)).replace(day=1)
+        return start, next_month - timedelta(days=1)
+    if period == "quarter":
+        first_month = 3 * ((today.month - 1) // 3) + 1
+        start = date(today.year, first_month, 1)
+        next_quarter = (start + timedelta(days=95)).replace(day=1)
+        return start, next_quarter - timedelta(days=1)
+    return date(today.year, 1, 1), date(today.year, 12, 31)
+
+
+def _active_in_range(town_id: int, start: date, end: date, section: str | None):
+    conditions = [
+        Fact.town_id == town_id,
+        Fact.status == FactStatus.ACTIVE,
+        Fact.fact_date >= start,
+        Fact.fact_date <= end,
+    ]
+    if section is not None:
+        conditions.append(Fact.section == section)
+    return conditions
+
+
+def _sort_key(total: Total) -> tuple:
+    order = SECTION_IDS.index(total.section) if total.section in SECTION_IDS else len(SECTION_IDS)
+    return (order, total.section, total.is_rate, -total.records, total.activity or "", total.unit)
+
+
+def totals(
+    session: Session,
+    town_id: int,
+    start: date,
+    end: date,
+    *,
+    section: str | None = None,
+    by_activity: bool = True,
+) -> list[Total]:
+    """Figures for one town over [start, end], per section and unit (and per activity when
+    `by_activity`), in report order; rates are always per activity and never summed."""
+    conditions = _active_in_range(town_id, start, end, section)
+    group = [Fact.section, Fact.unit_normalised]
+    if by_activity:
+        group.insert(1, Fact.activity)
+    rows = session.execute(
+        select(*group, func.sum(Fact.value_normalised), func.count(Fact.id))
+        .where(*conditions, Fact.unit_normalised != RATE_UNIT)
+        .group_by(*group)
+    ).all()
+    result = []
+    for row in rows:
+        if by_activity:
+            sec, activity, unit, amount, count = row
+        else:
+            (sec, unit, amount, count), activity = row, None
+        result.append(Total(sec, activity, unit, Decimal(amount), int(count)))
+    result.extend(_latest_rates(session, conditions))
+    return sorted(result, key=_sort_key)
+
+
+def _latest_rates(session: Session, conditions: list) -> list[Total]:
+    """Per (section, activity): the most recently dated rate, later messages winning ties."""
+    rows = session.execute(
+        select(Fact.section, Fact.activity, Fact.value_normalised, Fact.fact_date)
+        .join(Message, Message.id == Fact.message_id)
+        .where(*conditions, Fact.unit_normalised == RATE_UNIT)
+        .order_by(Fact.fact_date, Message.sent_at, Fact.id)
+    ).all()
+    latest: dict[tuple[str, str], tuple[Decimal, date]] = {}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for sec, activity, amount, day in rows:
+        latest[(sec, activity)] = (Decimal(amount), day)
+        counts[(sec, activity)] += 1
+    return [
+        Total(sec, activity, RATE_UNIT, amount, counts[(sec, activity)], True, day)
+        for (sec, activity), (amount, day) in latest.items()
+    ]
+
+
+def records_per_section(session: Session, town_id: int, start: date, end: date) -> dict[str, int]:
+    """How many active facts each section has in the range (sections with none are absent)."""
+    rows = session.execute(
+        select(Fact.section, func.count(Fact.id))
+        .where(*_active_in_range(town_id, start, end, None))
+        .group_by(Fact.section)
+    ).all()
+    return {sec: int(count) for sec, count in rows}
+
+
+def uncovered_sections(
+    session: Session,
+    town_id: int,
+    start: date,
+    end: date,
+    sections: Sequence[str] = SECTION_IDS,
+) -> list[str]:
+    """The sections (in the given order) with no active fact in the range."""
+    covered = set(records_per_section(session, town_id, start, end))
+    return [sec for sec in sections if sec not in covered]
+
+
+def highlights(
+    session: Session,
+    town_id: int,
+    start: date,
+    end: date,
+    *,
+    section: str | None = None,
+    per_section: int | None = 5,
+    order: Literal["chronological", "latest"] = "chronological",
+) -> dict[str, list[Highlight]]:
+    """Active facts with their original message, sender, date and place, per section.
+
+    `per_section` caps each list (None: all); with order="latest" the newest are kept.
+    """
+    newest_first = order == "latest"
+    sort = (Fact.fact_date.desc(), Fact.id.desc()) if newest_first else (Fact.fact_date, Fact.id)
+    query = (
+        select(Fact, Message.text, Message.sent_at, Person.display_name)
+        .join(Message, Message.id == Fact.message_id)
+        .join(Person, Person.id == Fact.person_id)
+        .order_by(Fact.section, *sort)
+    )
+    if per_section is None:
+        query = query.where(*_active_in_range(town_id, start, end, section))
+    else:  # rank inside the database: a year of a town is thousands of facts
+        ranked = (
+            select(
+                Fact.id.label("fact_id"),
+                func.row_number().over(partition_by=Fact.section, order_by=sort).label("rank"),
+            )
+            .where(*_active_in_range(town_id, start, end, section))
+            .subquery()
+        )
+        query = query.join(ranked, ranked.c.fact_id == Fact.id).where(ranked.c.rank <= per_section)
+    rows = session.execute(query).all()
+    result: dict[str, list[Highlight]] = defaultdict(list)
+    for fact, text, sent_at, sender in rows:
+        result[fact.section].append(
+            Highlight(
+                fact_id=fact.id,
+                section=fact.section,
+                activity=fact.activity,
+                value=Decimal(fact.value),
+                unit=fact.unit,
+                date=fact.fact_date,
+                place=fact.place,
+                text=text,
+                sender=sender,
+                sent_at=sent_at,
+            )
+        )
+    return dict(result)
+
+
+def summarise(
+    session: Session,
+    town_id: int,
+    start: date,
+    end: date,
+    *,
+    sections: Iterable[str] = SECTION_IDS,
+    highlights_per_section: int | None = 5,
+) -> LedgerSummary:
+    """Totals per section and per activity, record counts, uncovered sections and
+    highlights for one town over [start, end] — the input of the year-end report."""
+    sections = tuple(sections)
+    summary = LedgerSummary(town_id=town_id, start=start, end=end)
+    for total in totals(session, town_id, start, end, by_activity=False):
+        summary.section_totals.setdefault(total.section, []).append(total)
+    for total in totals(session, town_id, start, end, by_activity=True):
+        summary.activity_totals.setdefault(total.section, []).append(total)
+    summary.records = records_per_section(session, town_id, start, end)
+    summary.uncovered = [sec for sec in sections if sec not in summary.records]
+    summary.highlights = highlights(
+        session, town_id, start, end, per_section=highlights_per_section
+    )
+    return summary

@@ -1,0 +1,678 @@
+"""Turn one chat message into facts, a correction, a progress query and classifier signals.
+
+`extract` computes every reading of the text regardless of intent; the intent classifier decides
+later which part is used. Everything is regex work on characters (no jieba), a fraction of a
+millisecond per message, and never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
+
+from nlu.dates import DateMention, find_dates
+from nlu.numbers import Ordinal, Quantity, find_ordinals, find_quantities, normalize_width
+from nlu.places import PlaceMention, find_places
+from nlu.result import Correction, Fact, Query
+from nlu.sections import (
+    Activity,
+    ActivityMention,
+    activity_for_unit,
+    find_activities,
+    find_section_keyword,
+    resolve_verb,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A Rasa entity: entity is quantity / unit / date / place / activity."""
+
+    start: int
+    end: int
+    entity: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything `extract` read from one message."""
+
+    facts: list[Fact] = field(default_factory=list)
+    correction: Correction | None = None
+    query: Query | None = None
+    signals: dict[str, float] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+
+
+SIGNAL_NAMES: tuple[str, ...] = (
+    "has_quantity",
+    "n_quantities",
+    "has_unit",
+    "has_activity",
+    "n_activities",
+    "has_fact",
+    "n_facts",
+    "has_date",
+    "has_past_date",
+    "has_future_date",
+    "has_place",
+    "has_past_marker",
+    "has_future_marker",
+    "has_request_marker",
+    "has_question",
+    "has_progress_word",
+    "has_period_word",
+    "has_section_keyword",
+    "has_uncovered_phrase",
+    "has_correction_word",
+    "has_retract_word",
+    "has_report_word",
+    "has_help_word",
+    "has_greet_word",
+    "has_thanks_word",
+    "has_ack_word",
+    "has_phone_or_time",
+    "has_meeting_word",
+    "has_forward_marker",
+    "is_short",
+    "has_colleague_mention",
+    "has_plan_word",
+    "has_record_reference",
+)
+BOT_NAME = "法治台账"  # an @mention of anyone else addresses a colleague, not the bot
+_COUNT_CAP = 5.0
+_FAR = 1 << 62
+_T = TypeVar("_T")
+
+# --- word lists for signals, corrections and queries -------------------------------------------
+
+_MENTION_PREFIX = re.compile(r"^\s*@[^\s\u2005@]{1,20}[\s\u2005]+")
+_CLAUSE_BREAK = re.compile(
+    r"[，,。；;、！!？?\n\r\t 　\u2005（）()【】\[\]…~～]|(?<!\d)[.:：]|[.:：](?!\d)"
+)
+_PAST = re.compile(r"了|已|完成|开展了|共计|累计|顺利|圆满|结束|办结|做了|搞了")
+# 拟 is a plan ("拟于下周召开"), except in 拟印发的文件 (a draft being reviewed now)
+_NOT_PLAN_NI = r"拟(?!印发|出台|发布|发文|定稿|提请审议的)"
+_FUTURE = re.compile(
+    r"明天|明日|后天|下周|下个?星期|下礼拜|下个?月|下季度|明年|将于|即将|将要|准备|计划|拟于|"
+    + _NOT_PLAN_NI
+    + r"|打算|预计|届时|待会|等会|一会儿|稍后"
+)
+# Plan words that govern the numbers: said before the first quantity ("计划下周开展普法2场")
+_PLAN = re.compile(
+    r"计划|预计|准备|将要|打算|下周|下个?星期|下礼拜|明天|明日|后天|下个?月|明年|将于|即将|"
+    + _NOT_PLAN_NI
+)
+_COLLEAGUE = re.compile(r"(?<![A-Za-z0-9_.])@([^\s@，,。:：;；!！?？]{1,20})")
+# Pointers at records that already exist: 那3件纠纷的卷宗, 记录表能发我一份吗
+_RECORD_REFERENCE = re.compile(
+    r"(?<![\d])[那这](?:\d+|[一二两三四五六七八九十几]+)[件起个份条场次宗]|卷宗|档案|记录表|登记表|"
+    r"台账表|表格|原件|复印件|扫描件|模板|[发给传]我|放哪|在哪|哪里"
+)
+_REQUEST = re.compile(
+    r"请各|请大家|请于|请在|请及时|务必|要求各|各村要|各单位要|抓紧|尽快|之前报送|前报送|前上报|"
+    r"按时报送|通知|注意|请相关"
+)
+_QUESTION = re.compile(
+    r"多少|(?<![十百千万\d])几[件场次个人项份起条期家户天]?[了呢啊吗？?]|(?<![十百千万\d])几[件场次个人项份起条期家户]|吗|嘛|呢|？|\?|哪(?!怕)|怎么样|如何|是否|有没有|"
+    r"是不是|能不能|可不可以|谁|啥时候|什么时候"
+)
+_PROGRESS = re.compile(
+    r"进度|统计|汇总|合计|总共|一共|累计|总数|情况|完成了?多少|报了多少|记了多少|数据|查一下|查查|看看|查询"
+)
+_PERIODS = (
+    ("year", re.compile(r"今年以来|今年|全年|本年度|本年|年度|这一年")),
+    ("quarter", re.compile(r"本季度|这季度|这个季度|本季|这一季度|季度")),
+    ("month", re.compile(r"本月|这个月|这月|当月|月度|本月份")),
+    (
+        "week",
+        re.compile(
+            r"本周(?![一二三四五六日天1-7])|这周(?![一二三四五六日天1-7])|这个星期(?![一二三四五六日天])|"
+            r"这星期(?![一二三四五六日天])|本星期(?![一二三四五六日天])|这礼拜(?![一二三四五六日天])"
+        ),
+    ),
+)
+_UNCOVERED = re.compile(
+    r"哪些(?:板块|方面|工作|栏目|模块|部分|项目|类)?(?:还|仍|目前|现在)?(?:没|未|缺|空)"
+    r"|还有哪些(?:板块|方面|工作)?(?:没|未)|还有什么(?:没|未)|哪(?:几)?(?:个|块)(?:板块)?(?:还)?(?:没|未)"
+    r"|(?:没有|未|还没)(?:记录|填报|上报)的(?:板块|方面|工作)|空白(?:板块|项)|缺(?:哪些|什么|哪块)"
+)
+_RETRACT = re.compile(
+    r"撤回|撤销|作废|删掉|删除|删了|去掉|不算数|不算|(?:取消|不要)(?:了)?(?:刚才|上一条|上条|那条|这条|刚刚)"
+    r"|(?:刚才|上一条|上条|那条|这条|刚刚)(?:的)?(?:记录)?(?:取消|不要了)"
+)
+_CORRECTION = re.compile(
+    r"写错了?|错了|有误|更正|改成|改为|改一下|应该是|应为|不对|打错了?|记错了?|修改为|修改成|修正为|"
+    r"纠正|搞错了?|弄错了?|说错了?|重新更正"
+)
+_REPORT = re.compile(
+    r"报告|初稿|台账导出|导出|报表|总结材料|年度材料|word|Word|文档|下载|生成台账|台账文件|出个报告|发一下台账"
+)
+_HELP = re.compile(
+    r"怎么用|帮助|使用说明|说明书|能干啥|能干什么|能做什么|能做啥|有什么功能|功能|怎么记|怎么报|怎么填|教程|用法|指令|help|HELP|Help|菜单"
+)
+_GREET = re.compile(
+    r"你好|您好|早上好|上午好|中午好|下午好|晚上好|早安|晚安|嗨|hi|Hi|hello|Hello|哈喽|在吗|在不在"
+)
+_THANKS = re.compile(r"谢谢|感谢|多谢|辛苦了|辛苦|谢啦|thx|thanks|Thanks|🙏")
+_ACK = re.compile(r"^(?:收到|好的|好|ok|OK|Ok|嗯|明白|知道了|已阅|了解|👌|👍|🙏|1|[\s!！。.~])+$")
+_PHONE_OR_TIME = re.compile(
+    r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{1,2}[:：]\d{2}|\d{1,2}点(?:半|钟|\d{1,2}分?)?"
+    r"|[一二三四五六七八九十两]{1,3}点(?:半|钟)?(?![位])|\d{1,2}时(?:\d{1,2}分)?"
+)
+_MEETING = re.compile(r"开会|会议|参会|会场|会议室|视频会|例会|培训会通知")
+_FORWARD = re.compile(r"转发|【|】|通知|各位同事|各村（社区）|各村\(社区\)|附件|链接|http")
+
+
+def _flag(pattern: re.Pattern[str], text: str) -> float:
+    return 1.0 if pattern.search(text) else 0.0
+
+
+# --- clauses -------------------------------------------------------------------------------------
+
+
+def _clauses(norm: str, body_start: int) -> list[tuple[int, int]]:
+    """Split at punctuation and spaces; a decimal point or a time colon does not split."""
+    bounds: list[tuple[int, int]] = []
+    start = body_start
+    for brk in _CLAUSE_BREAK.finditer(norm, body_start):
+        if brk.start() > start:
+            bounds.append((start, brk.start()))
+        start = brk.end()
+    if start < len(norm):
+        bounds.append((start, len(norm)))
+    return bounds
+
+
+def _clause_of(position: int, clauses: list[tuple[int, int]]) -> int:
+    index = bisect_right(clauses, (position, _FAR)) - 1
+    if index >= 0 and clauses[index][0] <= position < clauses[index][1]:
+        return index
+    return -1
+
+
+def _by_clause(items: list[_T], clauses: list[tuple[int, int]]) -> dict[int, list[_T]]:
+    """Group mentions by the clause they start in (linear in the message length)."""
+    grouped: dict[int, list[_T]] = {}
+    for item in items:
+        grouped.setdefault(_clause_of(item.start, clauses), []).append(item)  # type: ignore[attr-defined]
+    return grouped
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """What each activity mention counts, given the message's topic.
+
+    A plain activity phrase counts itself. A context verb (检查, 排查, 办理, 参训 …) counts for the
+    topic: the nearest earlier plain activity phrase in the message ("森林防火 检查路口6个"). In a
+    numbered list each item stands alone: a topic from an earlier item does not reach the next
+    one, but a topic in the header before the first item heads them all. (Plain lines share
+    their topic: "今天\n调解纠纷2件\n网格走访28户".)
+    """
+
+    def __init__(self, mentions: list[ActivityMention], items: list[int] | None = None) -> None:
+        self._topic: dict[int, Activity | None] = {}
+        last: Activity | None = None
+        header: Activity | None = None
+        item = -1
+        for mention in mentions:
+            if items:
+                current = bisect_right(items, mention.start) - 1
+                if current != item:
+                    if item == -1:
+                        header = last
+                    item, last = current, header
+            self._topic[mention.start] = last
+            if mention.verb is None and mention.activity is not None:
+                last = mention.activity
+
+    def __call__(self, mention: ActivityMention, unit: str | None) -> Activity | None:
+        if mention.verb is None:
+            return mention.activity
+        return resolve_verb(mention.verb, self._topic.get(mention.start), unit)
+
+
+def _fits(activity: Activity | None, unit: str | None) -> bool:
+    return activity is not None and (unit is None or unit in activity.units)
+
+
+def _choose_activity(
+    quantity: Quantity,
+    in_clause: list[ActivityMention],
+    resolve: _Resolver,
+) -> tuple[ActivityMention, Activity | None] | None:
+    """The activity phrase a number belongs to inside its clause (before it, else right after)."""
+    before = [m for m in in_clause if m.end <= quantity.start]
+    after = [m for m in in_clause if m.start >= quantity.end]
+    unit = quantity.unit
+    for mention in reversed(before):  # 数字平台录入矛盾纠纷信息20条: the channel outranks the topic
+        if mention.channel and _fits(mention.activity, unit):
+            return mention, mention.activity
+    if before:
+        chosen = before[-1]
+        activity = resolve(chosen, unit)
+        if unit and not _fits(activity, unit) and after:
+            following = after[0]
+            following_activity = resolve(following, unit)
+            if following.start - quantity.end <= 4 and _fits(following_activity, unit):
+                # 普法时发现3起纠纷: 起 counts the disputes, not the publicity
+                return following, following_activity
+        return chosen, activity
+    if after:
+        return after[0], resolve(after[0], unit)  # 3件矛盾纠纷已调解
+    return None
+
+
+# A number that counts the person helped, not the work: 帮一个农民工申请了法律援助1件
+_PERSON_WORDS = (
+    r"(?:农民工|务工人员|困难群众|群众|村民|居民|老人|老年人|当事人|妇女|儿童|孩子|学生|残疾人|困难户|"
+    r"老乡|大爷|大妈|阿姨|工人|租户|家庭|人员|人)"
+)
+_PERSON_OBJECT = re.compile(_PERSON_WORDS)
+# After a helping verb (帮一名讨薪农民工, 为两位进城务工人员) a short modifier may come first.
+_HELPED_PERSON = re.compile(r"[^\s，,。；;:：\d]{0,5}?" + _PERSON_WORDS)
+_HELPING_VERB = re.compile(r"(?:帮|为|替|给|帮助|协助|帮忙)$")
+_PERSON_UNITS = frozenset({"个", "名", "位", "户", "人", "家"})
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_WORK_AFTER_PERSON = 16  # the counted work follows the person within this many characters
+
+
+def _counts_a_person(quantity: Quantity, norm: str, later: list[Quantity]) -> bool:
+    """True for 帮一名农民工 when the work is counted after the person in the same sentence."""
+    if quantity.unit not in _PERSON_UNITS:
+        return False
+    helped = _HELPING_VERB.search(norm, max(0, quantity.start - 2), quantity.start) is not None
+    person = (_HELPED_PERSON if helped else _PERSON_OBJECT).match(norm, quantity.end)
+    if person is None:
+        return False
+    for other in later:
+        gap = norm[quantity.end : other.start]
+        if other.start - person.end() > _WORK_AFTER_PERSON or _SENTENCE_END.search(gap):
+            return False
+        if other.unit is not None and other.unit not in _PERSON_UNITS:
+            return True
+    return False
+
+
+def _fact_date(
+    position: int,
+    clause: tuple[int, int],
+    dates: list[DateMention],
+    today: date,
+) -> date:
+    """The day governing a clause: one written in it, else the nearest earlier one, else today."""
+    in_clause = [d for d in dates if clause[0] <= d.start < clause[1]]
+    strong = [d for d in in_clause if not d.weak]
+    if strong or in_clause:
+        pool = strong or in_clause
+        earlier = [d for d in pool if d.start <= position]
+        return (earlier[-1] if earlier else pool[0]).date
+    earlier = [d for d in dates if d.end <= clause[0]]
+    if earlier:
+        strong_earlier = [d for d in earlier if not d.weak]
+        return (strong_earlier or earlier)[-1].date
+    later = [d for d in dates if not d.weak]
+    return later[0].date if later else today
+
+
+# An explicit list item starts with a marker (1. 2、 ① 一、 (1)) at the start of the text or after
+# a line break, a space or a colon.
+_LIST_MARKER = re.compile(
+    r"(?:^|(?<=[\n\r\s:：;；。]))[ \t]*(?:\d{1,2}[.、)）](?!\d)|[①-⑳]"
+    r"|[一二三四五六七八九十]{1,2}、|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,2})[)）])"
+)
+_LINE_START = re.compile(r"(?<=\n)[^\n]")
+
+
+def _list_items(norm: str, body_start: int, quantities: list[Quantity]) -> tuple[list[int], bool]:
+    """Where the items of a list start ([] when the message is not a list), and whether numbered.
+
+    A list has two or more numbered items (1. 2. / ① ② / 一、二、), or two or more lines that
+    each report a number. Each item stands alone for its date (annotation guide).
+    """
+    markers = [m.start() for m in _LIST_MARKER.finditer(norm, body_start)]
+    lines = [body_start] + [m.start() for m in _LINE_START.finditer(norm, body_start)]
+    if len(markers) >= 2:
+        return sorted(set(markers) | {s for s in lines if s > markers[0]}), True
+    line_ends = lines[1:] + [len(norm)]
+    counted = [
+        start
+        for start, end in zip(lines, line_ends, strict=True)
+        if any(start <= q.start < end for q in quantities)
+    ]
+    if len(counted) < 2:
+        return [], False
+    return [s for s in lines if s >= counted[0]], False
+
+
+def _dates_in_scope(position: int, items: list[int], dates: list[DateMention]) -> list[DateMention]:
+    """The dates that may govern a number: in a list, those of its own item, else the header's.
+
+    "本周工作小结：1. 周一调解纠纷2件 2. … 3. 便民服务中心办件56件": item 3 names no day, so it is
+    dated `now`, not 周一; a date written before the first item ("今天\n调解2件\n接待4人次") heads
+    every item.
+    """
+    if not items or position < items[0]:
+        return dates
+    index = bisect_right(items, position) - 1
+    end = items[index + 1] if index + 1 < len(items) else _FAR
+    own = [d for d in dates if items[index] <= d.start < end]
+    return own or [d for d in dates if d.start < items[0]]
+
+
+def _message_place(places: list[PlaceMention]) -> PlaceMention | None:
+    """One place applies to the whole message: the first village-level one, else the first."""
+    if not places:
+        return None
+    villages = [p for p in places if p.level >= 2]
+    return (villages or places)[0]
+
+
+def _fact_place(position: int, places: list[PlaceMention], default: str | None) -> str | None:
+    """With several places named ("白岩村调解2件 石门村调解1件"), a fact takes the last one
+    written before its number; otherwise the message's one place applies to every fact."""
+    if len(places) < 2:
+        return default
+    before = [p for p in places if p.start <= position]
+    return before[-1].name if before else default
+
+
+_CARRY_PEOPLE_GAP = 2  # a bare "参加42人" may follow its activity by at most this many clauses
+
+
+def _build_facts(
+    norm: str,
+    body_start: int,
+    quantities: list[Quantity],
+    activities: list[ActivityMention],
+    dates: list[DateMention],
+    places: list[PlaceMention],
+    today: date,
+) -> list[Fact]:
+    clauses = _clauses(norm, body_start)
+    items, numbered = _list_items(norm, body_start, quantities)
+    place = _message_place(places)
+    place_name = place.name if place else None
+    resolve = _Resolver(activities, items if numbered else None)
+    facts: list[Fact] = []
+    used_mentions: set[int] = set()
+    last_activity: tuple[int, Activity] | None = None  # (clause index, activity)
+    activities_by_clause = _by_clause(activities, clauses)
+    quantities_by_clause = _by_clause(quantities, clauses)
+    for index, clause in enumerate(clauses):
+        in_clause = activities_by_clause.get(index, [])
+        clause_quantities = quantities_by_clause.get(index, [])
+        for quantity in clause_quantities:
+            if _counts_a_person(quantity, norm, [q for q in quantities if q.start > quantity.end]):
+                continue
+            choice = _choose_activity(quantity, in_clause, resolve)
+            activity: Activity | None
+            if choice is not None:
+                mention, activity = choice
+                used_mentions.add(mention.start)
+            elif (
+                last_activity is not None
+                and quantity.unit is not None
+                and index - last_activity[0] <= _CARRY_PEOPLE_GAP
+                and not in_clause
+            ):
+                activity = last_activity[1]  # 组织干部学法1次 参加42人
+            else:
+                continue
+            if activity is None:
+                continue  # 修改3件 with no topic: a verb alone is not work
+            unit = quantity.unit or activity.default_unit
+            activity = activity_for_unit(activity, unit)
+            facts.append(
+                Fact(
+                    section=activity.section,
+                    activity=activity.name,
+                    value=quantity.value,
+                    unit=unit,
+                    date=_fact_date(
+                        quantity.start, clause, _dates_in_scope(quantity.start, items, dates), today
+                    ),
+                    place=_fact_place(quantity.start, places, place_name),
+                )
+            )
+        if in_clause:
+            resolved = resolve(in_clause[-1], None)
+            if resolved is not None:
+                last_activity = (index, resolved)
+    facts.extend(
+        _ordinal_facts(norm, activities, resolve, used_mentions, clauses, dates, today, place_name)
+    )
+    return facts
+
+
+_ORDINAL_EVENT = re.compile(r"\s?(?:全体|专题|集中|扩大|工作)?(?:会议|会|学习|活动|培训|讲座)")
+
+
+def _ordinal_activity(
+    norm: str, ordinal: Ordinal, activities: list[ActivityMention], used: set[int]
+) -> ActivityMention | None:
+    following = next(
+        (m for m in activities if 0 <= m.start - ordinal.end <= 6 and m.start not in used),
+        None,
+    )
+    if following is not None or not _ORDINAL_EVENT.match(norm, ordinal.end):
+        return following
+    return next(
+        (
+            m
+            for m in reversed(activities)
+            if 0 <= ordinal.start - m.end <= 1 and m.start not in used
+        ),
+        None,
+    )
+
+
+def _ordinal_facts(
+    norm: str,
+    activities: list[ActivityMention],
+    resolve: _Resolver,
+    used_mentions: set[int],
+    clauses: list[tuple[int, int]],
+    dates: list[DateMention],
+    today: date,
+    place_name: str | None,
+) -> list[Fact]:
+    """第3次党委会 -> the meeting itself is one fact of 1 次 (the ordinal is never a value).
+
+    The activity follows the ordinal (第3次党委会), or names the body whose meeting it is, right
+    before it (依法治镇委员会第一次全体会议); a bare episode title (普法小课堂第12期) is no fact.
+    """
+    facts = []
+    for ordinal in find_ordinals(norm):
+        following = _ordinal_activity(norm, ordinal, activities, used_mentions)
+        if following is None:
+            continue
+        index = _clause_of(ordinal.start, clauses)
+        if index < 0 or _clause_of(following.start, clauses) != index:
+            continue
+        activity = resolve(following, None)
+        if activity is None:
+            continue
+        unit = ordinal.unit  # 第3次集中拆除行动 -> 1 次 (the action), whatever the activity counts
+        activity = activity_for_unit(activity, unit)
+        used_mentions.add(following.start)
+        facts.append(
+            Fact(
+                section=activity.section,
+                activity=activity.name,
+                value=1.0,
+                unit=unit,
+                date=_fact_date(ordinal.start, clauses[index], dates, today),
+                place=place_name,
+            )
+        )
+    return facts
+
+
+# --- correction and query ------------------------------------------------------------------------
+
+
+def _correction(norm: str, quantities: list[Quantity]) -> Correction | None:
+    fix = _CORRECTION.search(norm)
+    retract = _RETRACT.search(norm)
+    if fix:
+        after = [q for q in quantities if q.start >= fix.start()]
+        chosen = after[0] if after else (quantities[-1] if quantities else None)
+        if chosen is not None:
+            return Correction(value=chosen.value)
+    if retract:
+        return Correction(retract=True)
+    if fix:
+        return Correction(value=None)  # "写错了" with no number: the bot should ask for it
+    return None
+
+
+def _period(norm: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for period, pattern in _PERIODS:
+        found = pattern.search(norm)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), period)
+    return best[1] if best else None
+
+
+def _query(norm: str, uncovered: bool, question: bool, progress: bool) -> Query | None:
+    if not (uncovered or question or progress):
+        return None
+    section = None if uncovered else find_section_keyword(norm)
+    return Query(section=section, period=_period(norm), uncovered=uncovered)  # type: ignore[arg-type]
+
+
+# --- spans ---------------------------------------------------------------------------------------
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _spans(
+    quantities: list[Quantity],
+    activities: list[ActivityMention],
+    dates: list[DateMention],
+    places: list[PlaceMention],
+) -> list[Span]:
+    spans: list[Span] = []
+    for q in quantities:
+        spans.append(Span(q.start, q.number_end, "quantity", _plain(q.value)))
+        if q.unit and q.unit_start < q.end:
+            spans.append(Span(q.unit_start, q.end, "unit", q.unit))
+    spans.extend(Span(d.start, d.end, "date", d.date.isoformat()) for d in dates)
+    spans.extend(Span(p.start, p.end, "place", p.name) for p in places)
+    spans.extend(Span(m.start, m.end, "activity", m.name) for m in activities)
+    spans.sort(key=lambda s: (s.start, s.end))
+    return spans
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def empty_signals() -> dict[str, float]:
+    return dict.fromkeys(SIGNAL_NAMES, 0.0)
+
+
+def extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
+    """Read one message: facts, correction, query, signals, entity spans. Never raises."""
+    try:
+        return _extract(text, now, bot_name)
+    except Exception:  # defensive: a bad message must never crash the bot
+        return Extraction(signals=empty_signals())
+
+
+def _overlaps(start: int, end: int, others: list[tuple[int, int]]) -> bool:
+    return any(start < o_end and o_start < end for o_start, o_end in others)
+
+
+def _mentions_colleague(norm: str, bot_name: str) -> bool:
+    """An @mention of someone other than the bot (@张主任, @王姐)."""
+    return any(not m.group(1).startswith(bot_name) for m in _COLLEAGUE.finditer(norm))
+
+
+def _plan_before_work(body: str, quantities: list[Quantity], body_start: int) -> bool:
+    """A plan word before the first number (计划下周开展普法2场), or anywhere without numbers."""
+    plan = _PLAN.search(body)
+    if plan is None:
+        return False
+    return not quantities or plan.start() + body_start < quantities[0].start
+
+
+def _extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
+    if not isinstance(text, str) or not text.strip():
+        return Extraction(signals=empty_signals())
+    norm = normalize_width(text)
+    today = now.date()
+    prefix = _MENTION_PREFIX.match(norm)
+    body_start = prefix.end() if prefix else 0
+    body = norm[body_start:]
+
+    dates = [d for d in find_dates(text, now) if d.start >= body_start]
+    places = [p for p in find_places(text) if p.start >= body_start]
+    activities = [m for m in find_activities(text) if m.start >= body_start]
+    taken = [(d.start, d.end) for d in dates] + [(p.start, p.end) for p in places]
+    quantities = [
+        q
+        for q in find_quantities(text)
+        if q.start >= body_start and not _overlaps(q.start, q.end, taken)
+    ]
+
+    facts = _build_facts(norm, body_start, quantities, activities, dates, places, today)
+    uncovered = bool(_UNCOVERED.search(body))
+    question = bool(_QUESTION.search(body))
+    progress = bool(_PROGRESS.search(body))
+    correction = _correction(body, [q for q in quantities])
+    query = _query(body, uncovered, question, progress)
+
+    stripped = body.strip()
+    signals = empty_signals()
+    signals.update(
+        has_quantity=float(bool(quantities)),
+        n_quantities=min(float(len(quantities)), _COUNT_CAP),
+        has_unit=float(any(q.unit for q in quantities)),
+        has_activity=float(bool(activities)),
+        n_activities=min(float(len(activities)), _COUNT_CAP),
+        has_fact=float(bool(facts)),
+        n_facts=min(float(len(facts)), _COUNT_CAP),
+        has_date=float(bool(dates)),
+        has_past_date=float(any(d.date < today for d in dates)),
+        has_future_date=float(any(d.date > today for d in dates)),
+        has_place=float(bool(places)),
+        has_past_marker=_flag(_PAST, body),
+        has_future_marker=_flag(_FUTURE, body),
+        has_request_marker=_flag(_REQUEST, body),
+        has_question=float(question),
+        has_progress_word=float(progress),
+        has_period_word=float(_period(body) is not None),
+        has_section_keyword=float(find_section_keyword(body) is not None),
+        has_uncovered_phrase=float(uncovered),
+        has_correction_word=_flag(_CORRECTION, body),
+        has_retract_word=_flag(_RETRACT, body),
+        has_report_word=_flag(_REPORT, body),
+        has_help_word=_flag(_HELP, body),
+        has_greet_word=_flag(_GREET, body),
+        has_thanks_word=_flag(_THANKS, body),
+        has_ack_word=float(bool(_ACK.match(stripped))),
+        has_phone_or_time=_flag(_PHONE_OR_TIME, body),
+        has_meeting_word=_flag(_MEETING, body),
+        has_forward_marker=_flag(_FORWARD, body),
+        is_short=float(len(stripped) <= 4),
+        has_colleague_mention=float(_mentions_colleague(norm, bot_name or BOT_NAME)),
+        has_plan_word=float(_plan_before_work(body, quantities, body_start)),
+        has_record_reference=_flag(_RECORD_REFERENCE, body),
+    )
+    return Extraction(
+        facts=facts,
+        correction=correction,
+        query=query,
+        signals=signals,
+        spans=_spans(quantities, activities, dates, places),
+    )

@@ -1,0 +1,445 @@
+"""Find quantities of work ("3件", "两场", "1.2万份", "6.177万元", "98%") in chat text.
+
+Works on characters, not jieba tokens: jieba glues numerals to measure words ("两件"), so token
+boundaries cannot be trusted. Numbers that are not amounts of work (phone numbers, times, dates,
+ordinals, house numbers, ids) are skipped here so no later stage can mistake them for facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+UNITS_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
+
+# Full-width and look-alike characters mapped one-to-one, so offsets stay valid on the original.
+_WIDTH_TABLE = {ord("０") + i: ord("0") + i for i in range(10)}
+_WIDTH_TABLE.update(
+    {
+        ord("．"): ord("."),
+        ord("％"): ord("%"),
+        ord("："): ord(":"),
+        ord("－"): ord("-"),
+        ord("／"): ord("/"),
+        ord("　"): ord(" "),
+        ord("\u2005"): ord(" "),
+        ord("～"): ord("~"),
+    }
+)
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits/punctuation to ASCII, keeping the length (spans map back 1:1)."""
+    return text.translate(_WIDTH_TABLE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number of something: `value` in the written `unit` (None when no unit was written)."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    raw: str
+    number_end: int = -1  # where the digits end and the unit/approx marker begins
+    approx: bool = False  # 300余份 / 300多份
+    unit_start: int = -1  # where the written unit begins (== end when none was written)
+
+
+@dataclass(frozen=True)
+class Ordinal:
+    """第3次 / 第二期: names one occurrence, never an amount."""
+
+    start: int
+    end: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    kind: str
+    base: str
+    factor: float
+
+
+@lru_cache(maxsize=1)
+def _unit_config() -> dict[str, Any]:
+    with UNITS_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, UnitInfo]:
+    """Every known unit with its kind and how it converts for summing."""
+    result: dict[str, UnitInfo] = {}
+    for name, spec in _unit_config()["units"].items():
+        spec = spec or {}
+        result[str(name)] = UnitInfo(
+            kind=spec.get("kind", "count"),
+            base=str(spec.get("base", name)),
+            factor=float(spec.get("factor", 1)),
+        )
+    return result
+
+
+def unit_kind(unit: str | None) -> str | None:
+    """count / money / percent / people / time / area / length, or None for unknown."""
+    if unit is None:
+        return None
+    info = units().get(unit)
+    return info.kind if info else None
+
+
+def to_base(value: float, unit: str) -> tuple[float, str]:
+    """6.177 万元 -> (61770.0, 元): for adding amounts written in different units."""
+    info = units().get(unit)
+    if info is None:
+        return value, unit
+    return value * info.factor, info.base
+
+
+# --- Chinese numerals -------------------------------------------------------------------------
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
+_CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
+
+
+def parse_chinese_numeral(text: str) -> float | None:
+    """一百零五 -> 105, 两 -> 2, 二〇二四 -> 2024; None when it is not a well-formed numeral."""
+    if not text or len(text) > 16 or any(ch not in CN_NUMERAL_CHARS for ch in text):
+        return None
+    if len(text) > 1 and all(ch in _CN_DIGITS for ch in text):
+        if "两" in text or (len(text) < 3 and not set(text) & {"〇", "零"}):
+            return None  # 两三件 / 三五个 are vague ranges, not digit strings
+        return float("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total = 0
+    section = 0
+    number: int | None = None
+    last_small = 0
+    previous_was_digit = False
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if previous_was_digit and number != 0:
+                return None  # 三五: a range, not one number
+            number = _CN_DIGITS[ch]
+            previous_was_digit = True
+            continue
+        previous_was_digit = False
+        if ch in _CN_SMALL:
+            unit = _CN_SMALL[ch]
+            section += (1 if number is None else number) * unit
+            last_small = unit
+            number = None
+        else:
+            unit = _CN_BIG[ch]
+            section += number or 0
+            if unit == 100_000_000:
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            section = 0
+            last_small = 0
+            number = None
+    if number:
+        # 一百五 (colloquial 150): a bare trailing digit scales to the next unit down
+        if last_small >= 100 and text[-2] in _CN_SMALL:
+            number *= last_small // 10
+        section += number
+    return float(total + section)
+
+
+def _chinese_to_float(text: str) -> float | None:
+    value = parse_chinese_numeral(text)
+    if value is not None:
+        return value
+    try:  # cn2an copes with a few forms the small parser rejects
+        import cn2an
+
+        converted = cn2an.cn2an(text, "strict")
+        return float(converted)
+    except Exception:
+        return None
+
+
+# --- the quantity pattern ----------------------------------------------------------------------
+
+# Unit-specific "not this word" guards: 期间 is not 期, 台账 is not 台, 部门 is not 部 …
+_UNIT_GUARDS = {
+    "场": "所景地面合馆站部域",
+    "期": "间限末中初刊满待望",
+    "条": "例款件幅线",
+    "处": "理置罚长室于分",
+    "次": "日要序年",
+    "件": "事",
+    "份": "额",
+    "户": "籍口外",
+    "家": "庭属长里中人",
+    "批": "准复评示",
+    "项": "目",
+    "元": "旦宵素",
+    "天": "气然津",
+    "米": "粮",
+    "轮": "流换车",
+    "节": "期前后日假",
+    "位": "置于",
+    "人": "民大口均社力身格",
+    "名": "单称义录额片",
+    "部": "门署分长",
+    "所": "有以在属",
+    "台": "账风上",
+    "面": "积向对上",
+    "间": "隔",
+    "本": "月周年次季村镇",
+    "支": "持部付",
+    "起": "草诉来步点",
+    "张": "贴",
+    "课": "题程",
+    "单": "位元",
+    "座": "谈",
+    "块": "钱",
+    "栋": "0123456789单号楼",
+    "笔": "录记试画墨迹",
+    "根": "据本源治除",
+    "只": "有要是能不",
+    "具": "体有备",
+    "瓶": "颈",
+}
+
+
+def _unit_alternation() -> str:
+    names = sorted(units(), key=len, reverse=True)
+    parts = []
+    for name in names:
+        guard = _UNIT_GUARDS.get(name)
+        escaped = re.escape(name)
+        parts.append(f"{escaped}(?![{re.escape(guard)}])" if guard else escaped)
+    return "|".join(parts)
+
+
+_CN_CLASS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+
+
+@lru_cache(maxsize=1)
+def _quantity_regex() -> re.Pattern[str]:
+    unit = _unit_alternation()
+    return re.compile(
+        rf"(?P<pct>百分之(?P<pct_num>\d+(?:\.\d+)?|[{_CN_CLASS}]+))"
+        rf"|(?:(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[千百]|[万亿](?!元))?|(?P<cn>[{_CN_CLASS}]+))"
+        rf"(?P<approx>[余多]|来(?=(?:{unit})))?"
+        rf"(?P<unit>{unit})?"
+    )
+
+
+# Set phrases whose numerals are not amounts: 一件事一次办, 一次性告知, 两个维护, 三项制度 …
+_IDIOMS = re.compile(
+    r"一件事|一次性|一次办|跑一次|一条龙|一站式|一张网|一张图|一把手|一体化|一线|一窗|一门式"
+    r"|两个确立|两个维护|四个意识|四个自信|两个责任|三项制度|一户一|一事一议|一人一|一案一|一村一"
+    r"|上一条|上一次|上一期|下一步|下一条|这一条|那一条|这一次|一条记录|上条|一网|八五普法|七五普法|十四五|十五五|一起来|一块儿|一块|一个月内|一时|万一|千万|一一"
+    # requests, not work: 能发我一份吗
+    r"|[发给传寄转]我一[份张下个]|[发给]一[份下]|要一份|来一份|备一份"
+)
+# 一起 is "together" unless an incident follows: 一起纠纷 / 一起盗窃案
+_INCIDENT_AFTER_YIQI = re.compile(
+    r"[^，。,；;！!？?\s]{0,4}(纠纷|矛盾|案|事件|事故|信访|警情|火灾|火情|火警|山火|违建|投诉|举报|险情|隐患|争议|冲突|泄漏|泄露)"
+)
+# ... or when an incident comes right before it: 调节邻里纠纷一起
+_INCIDENT_BEFORE_YIQI = re.compile(
+    r"(纠纷|矛盾|案件?|事件|事故|信访|警情|火灾|火情|投诉|举报|险情|争议|冲突)$"
+)
+_NO_UNIT_STOP = set("点时年月日号楼层室路街巷弄组村届级岁栋幢单:-/.~")
+_ID_CONTEXT = re.compile(
+    r"(电话|手机|号码|编号|工号|单号|身份证|座机|联系方式|tel|TEL|Tel|微信号|QQ)\D{0,3}[\d\s\-]*$"
+)
+_PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户1份: a rate, not work done
+# 连续两天 / 为期3天: how long the work lasted, not an amount of work
+_DURATION_CONTEXT = re.compile(r"(?:连续|持续|为期|历时|连着)$")
+# 参加人数三十二 / 参会人数：45: a head count with no measure word is counted in 人
+_HEAD_COUNT_BEFORE = re.compile(r"人数(?:为|是|达|共|有)?[:：]?\s?$")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+HOTLINES = frozenset(
+    {"110", "119", "120", "122", "12345", "12348", "12315", "12388", "12339", "12110", "12356"}
+)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _sentence_dot(norm: str, end: int) -> bool:
+    """A Latin full stop ending the sentence ("调解纠纷3.") rather than a date or decimal."""
+    return norm[end] == "." and (end + 1 >= len(norm) or not norm[end + 1].isdigit())
+
+
+def _looks_like_date(raw: str) -> bool:
+    """3.5 / 12.31 read as month.day when no unit follows."""
+    if raw.count(".") != 1:
+        return False
+    month, day = raw.split(".")
+    return len(month) <= 2 and len(day) <= 2 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every amount of work written in `text`, left to right. Never raises."""
+    try:
+        return _find_quantities(text)
+    except Exception:  # defensive: bad input must never crash the bot
+        return []
+
+
+def _find_quantities(text: str) -> list[Quantity]:
+    if not text or not isinstance(text, str):
+        return []
+    norm = normalize_width(text)
+    blocked = [False] * len(norm)
+    for idiom in _IDIOMS.finditer(norm):
+        for i in range(idiom.start(), idiom.end()):
+            blocked[i] = True
+    found: list[Quantity] = []
+    for match in _quantity_regex().finditer(norm):
+        quantity = _to_quantity(norm, text, match, blocked)
+        if quantity is not None:
+            found.append(quantity)
+    return found
+
+
+def _to_quantity(
+    norm: str, text: str, match: re.Match[str], blocked: list[bool]
+) -> Quantity | None:
+    start, end = match.span()
+    if any(blocked[start:end]):
+        return None
+    before = norm[start - 1] if start > 0 else ""
+    after = norm[end] if end < len(norm) else ""
+    if before == "第" or before == "初":
+        return None
+    if _ASCII_LETTER.match(before) or _ASCII_LETTER.match(after):
+        return None
+    if start >= 2 and before in ".-/:~" and norm[start - 2].isdigit():
+        return None  # tail of a date, time or range
+    if _ID_CONTEXT.search(norm[max(0, start - 24) : start]):
+        return None
+    if _PER_CONTEXT.search(norm[max(0, start - 4) : start]):
+        return None
+    if _DURATION_CONTEXT.search(norm[max(0, start - 2) : start]):
+        return None
+
+    unit = match.group("unit")
+    if (
+        unit is None
+        and not match.group("pct")
+        and _HEAD_COUNT_BEFORE.search(norm[max(0, start - 6) : start])
+    ):
+        return _head_count(norm, text, match)
+
+    unit = match.group("unit")
+    approx = bool(match.group("approx"))
+    if match.group("pct"):
+        digits = match.group("pct_num")
+        value = float(digits) if digits[0].isdigit() else _chinese_to_float(digits)
+        if value is None:
+            return None
+        end = match.end("pct")
+        return Quantity(start, end, value, "%", text[start:end], number_end=end, unit_start=end)
+
+    unit_start = match.start("unit") if unit else end
+    ar, cn = match.group("ar"), match.group("cn")
+    number_end = match.end("mult") if match.group("mult") else match.end("ar" if ar else "cn")
+    if ar is not None:
+        ar = ar.replace(",", "")
+        value = float(ar)
+        mult = match.group("mult")
+        if unit is None:
+            if after.isdigit() or (after in _NO_UNIT_STOP and not _sentence_dot(norm, end)):
+                return None
+            if not mult and _looks_like_date(ar):
+                return None
+            integer = ar.split(".")[0]
+            if len(integer) >= 7 or ar in HOTLINES:
+                return None  # phone numbers, ids, hotlines
+        if _PHONE.match(ar):
+            return None
+        if mult:
+            value *= float(_unit_config()["multipliers"][mult])
+    else:
+        if unit is None:
+            return None  # a bare Chinese numeral is too often part of a word (一些, 三楼, 万一)
+        if len(cn) > 16:
+            return None
+        if (
+            cn == "一"
+            and unit == "起"
+            and not _INCIDENT_AFTER_YIQI.match(norm, end)
+            and not _INCIDENT_BEFORE_YIQI.search(norm, max(0, start - 4), start)
+        ):
+            return None  # 一起 = together
+        if all(ch in "十百千万亿拾佰仟" for ch in cn) and cn not in ("十", "拾") and not approx:
+            return None  # 千家万户, 万人: idioms, not counts
+        if unit == "元" and len(cn) > 1 and cn[-1] in "万亿":  # 两千元 stays 2000 元
+            unit = cn[-1] + "元"
+            cn = cn[:-1]
+            number_end -= 1
+            unit_start = number_end
+        value = _chinese_to_float(cn)
+        if value is None:
+            return None
+    return Quantity(
+        start, end, value, unit, text[start:end], number_end, approx=approx, unit_start=unit_start
+    )
+
+
+def _head_count(norm: str, text: str, match: re.Match[str]) -> Quantity | None:
+    """参加人数三十二 -> 32 人: the word 人数 supplies the unit the writer left out."""
+    start = match.start()
+    ar, cn = match.group("ar"), match.group("cn")
+    if ar is not None:
+        number_end = match.end("ar")
+        if norm[number_end : number_end + 1].isdigit():
+            return None
+        value: float | None = float(ar.replace(",", ""))
+    else:
+        number_end = match.end("cn")
+        value = _chinese_to_float(cn) if len(cn) <= 16 else None
+    if value is None or match.group("mult"):
+        return None
+    return Quantity(
+        start, number_end, value, "人", text[start:number_end], number_end, unit_start=number_end
+    )
+
+
+_ORDINAL = re.compile(rf"第\s?(?:\d+|[{_CN_CLASS}]+)\s?(?P<unit>次|期|场|届|轮|批|个|项)")
+
+
+def find_ordinals(text: str) -> list[Ordinal]:
+    """第3次 / 第二期 mentions: the occurrence itself counts once (第3次会议 -> 1 次)."""
+    try:
+        norm = normalize_width(text or "")
+        return [Ordinal(m.start(), m.end(), m.group("unit")) for m in _ORDINAL.finditer(norm)]
+    except Exception:
+        return []

@@ -1,0 +1,117 @@
+"""The parser the bot calls: a trained Rasa NLU model run in-process.
+
+It loads Rasa's prediction graph directly (`rasa.engine.loader`) instead of `rasa.core.agent`,
+because the agent imports TensorFlow and the dialogue machinery, which this NLU-only
+pipeline does not use: that keeps start-up and memory within the bot's budget.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.constants import PLACEHOLDER_MESSAGE
+
+from nlu.components import (
+    BOT_NAME_METADATA_KEY,
+    EXTRACTION_KEY,
+    NOW_METADATA_KEY,
+    extraction_of,
+    published,
+)
+from nlu.result import ParseResult
+
+log = logging.getLogger(__name__)
+
+# C0/C1 control characters (but not tab/newline), zero-width marks and BOMs carry no meaning.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# Beyond this length a message is a pasted document, not a work report; parse its head.
+MAX_TEXT_CHARS = 2000
+
+
+def clean_text(text: str | None) -> str:
+    """The text the model sees: invisible characters removed, length bounded."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return text[:MAX_TEXT_CHARS]
+
+
+class Parser:
+    """Parses message texts with one loaded model; safe to call many times, one at a time."""
+
+    def __init__(
+        self,
+        runner: Any,
+        target: str,
+        model_path: Path,
+        workdir: Any,
+        message_class: type,
+        bot_name: str | None = None,
+    ) -> None:
+        self.bot_name = bot_name
+        self._runner = runner
+        self._message_class = message_class
+        self._target = target
+        self.model_path = model_path
+        self._workdir = workdir  # keeps the unpacked model alive as long as the parser
+
+    @classmethod
+    def load(cls, model_path: Path, bot_name: str | None = None) -> Parser:
+        """Unpack the model archive and build Rasa's prediction graph for it."""
+        from rasa.core.channels.channel import UserMessage
+        from rasa.engine.loader import load_predict_graph_runner
+        from rasa.engine.runner.dask import DaskGraphRunner
+        from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+        workdir = tempfile.TemporaryDirectory(prefix="taizhang-model-")
+        metadata, runner = load_predict_graph_runner(
+            Path(workdir.name), Path(model_path), LocalModelStorage, DaskGraphRunner
+        )
+        if not metadata.nlu_target:
+            raise ValueError(f"{model_path} holds no NLU pipeline")
+        log.info("NLU model loaded", extra={"model": str(model_path)})
+        return cls(runner, metadata.nlu_target, Path(model_path), workdir, UserMessage, bot_name)
+
+    def parse(self, text: str | None, now: datetime, id: Any = None) -> ParseResult:
+        """Understand one message; `now` is the message time that relative dates refer to."""
+        cleaned = clean_text(text)
+        if not cleaned.strip():
+            return ParseResult(id=id, text=text or "", intent="out_of_scope", confidence=1.0)
+
+        metadata = {NOW_METADATA_KEY: now.isoformat()}
+        if self.bot_name:
+            metadata[BOT_NAME_METADATA_KEY] = self.bot_name
+        message = self._message_class(text=cleaned, metadata=metadata)
+        results = self._runner.run(inputs={PLACEHOLDER_MESSAGE: [message]}, targets=[self._target])
+        parsed = results[self._target][0]
+        intent = parsed.get("intent") or {}
+        name = intent.get("name") or "out_of_scope"
+        extraction = parsed.get(EXTRACTION_KEY) or extraction_of(parsed, now)
+        facts, correction, query = published(extraction, name)
+        return ParseResult(
+            id=id,
+            text=text or "",
+            intent=name,
+            confidence=float(intent.get("confidence") or 0.0),
+            facts=facts,
+            correction=correction,
+            query=query,
+        )
+
+
+def load_parser(settings: Any = None, train_if_missing: bool = True) -> Parser:
+    """The parser for the current model, training it first when missing or stale."""
+    from bot.settings import get_settings
+    from nlu.training import ensure_model, model_path
+
+    settings = settings or get_settings()
+    path = ensure_model(settings) if train_if_missing else model_path(settings)
+    if not path.is_file():
+        raise FileNotFoundError(f"no NLU model at {path}; run `taizhang train`")
+    return Parser.load(path, bot_name=settings.bot_name)

@@ -1,0 +1,112 @@
+"""The parse contract: what `taizhang parse --json` prints and what the dispatcher consumes.
+
+Other issues and outside checks rely on these keys exactly; change them only with care.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Intent = Literal[
+    "log_activity",
+    "query_progress",
+    "request_report",
+    "correct_last",
+    "help",
+    "greet",
+    "out_of_scope",
+]
+INTENTS: tuple[str, ...] = (
+    "log_activity",
+    "query_progress",
+    "request_report",
+    "correct_last",
+    "help",
+    "greet",
+    "out_of_scope",
+)
+Period = Literal["year", "quarter", "month", "week"]
+
+
+def plain_number(value: float) -> int | float:
+    """3.0 -> 3 so JSON shows whole numbers as integers; 6.177 stays a float."""
+    if isinstance(value, int):
+        return value
+    as_int = int(value)
+    return as_int if as_int == value else round(value, 6)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One countable thing a message reports: 调解矛盾纠纷 3件 on 2024-05-16 in 白岩村."""
+
+    section: str
+    activity: str
+    value: float
+    unit: str
+    date: date
+    place: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "activity": self.activity,
+            "value": plain_number(self.value),
+            "unit": self.unit,
+            "date": self.date.isoformat(),
+            "place": self.place,
+        }
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Either a new value for the sender's last fact, or its retraction."""
+
+    value: float | None = None
+    retract: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.retract:
+            return {"retract": True}
+        return {"value": plain_number(self.value) if self.value is not None else None}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A progress question: which section (None = all) over which period.
+
+    `uncovered` marks "哪些板块还没有记录": list sections without records instead of totals.
+    """
+
+    section: str | None = None
+    period: Period | None = None
+    uncovered: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "period": self.period, "uncovered": self.uncovered}
+
+
+@dataclass
+class ParseResult:
+    """The whole understanding of one message."""
+
+    text: str
+    intent: str
+    confidence: float
+    facts: list[Fact] = field(default_factory=list)
+    correction: Correction | None = None
+    query: Query | None = None
+    id: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": round(float(self.confidence), 4),
+            "facts": [f.to_dict() for f in self.facts],
+            "correction": self.correction.to_dict() if self.correction else None,
+            "query": self.query.to_dict() if self.query else None,
+        }

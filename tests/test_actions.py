@@ -1,0 +1,200 @@
+"""Actions with ParseResults built by hand (a scripted parser), through the real dispatcher
+and database: what is stored, what is answered, and who may see or change what."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from actions.report import requested_year
+from bot.dispatcher import Dispatcher
+from bot.storage.models import Fact, FactStatus, Message
+from bot.storage.registry import add_person, bind_room, get_or_create_town
+from tests.ledger_helpers import ScriptedParser, correction, logged, query, simple
+
+DISPUTE = ("disputes", "调解矛盾纠纷", 3, "件")
+SCRIPT = {
+    "今天调解纠纷3件": logged("今天调解纠纷3件", DISPUTE),
+    "今天调解纠纷2件": logged("今天调解纠纷2件", ("disputes", "调解矛盾纠纷", 2, "件")),
+    "昨天在白岩村开展普法宣传两场，发放资料500份": logged(
+        "昨天在白岩村开展普法宣传两场，发放资料500份",
+        ("publicity", "开展普法宣传", 2, "场", date(2024, 5, 15), "白岩村"),
+        ("publicity", "发放宣传资料", 500, "份", date(2024, 5, 15), "白岩村"),
+    ),
+    "投入经费6.177万元": logged("投入经费6.177万元", ("functions", "投入经费", 6.177, "万元")),
+    "又投入5000元": logged("又投入5000元", ("functions", "投入经费", 5000, "元")),
+    "调解成功率98.5%": logged("调解成功率98.5%", ("disputes", "调解成功率", 98.5, "%")),
+    "更正为4件": correction("更正为4件", value=4),
+    "更正为600份": correction("更正为600份", value=600),
+    "更正为6": correction("更正为6", value=6),
+    "撤回": correction("撤回", retract=True),
+    "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
+    "本月进度": query("本月进度", period="month"),
+    "哪些板块还没有记录": query("哪些板块还没有记录", uncovered=True),
+    "帮助": simple("帮助", "help"),
+    "你好": simple("你好", "greet"),
+    "谢谢": simple("谢谢", "greet"),
+    "收到": simple("收到", "out_of_scope"),
+    "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
+}
+
+
+@pytest.fixture
+def make_message(make_message):
+    """Messages addressed to the bot (@法治台账): actions answer what is asked of them."""
+
+    def addressed(text, **kwargs):
+        kwargs.setdefault("mentions_bot", True)
+        return make_message(text, **kwargs)
+
+    return addressed
+
+
+@pytest.fixture
+def bot(settings, session_factory, registered):
+    return Dispatcher(settings, session_factory, ScriptedParser(SCRIPT))
+
+
+def facts_of(session_factory, status=FactStatus.ACTIVE):
+    with session_factory() as session:
+        rows = session.execute(
+            select(Fact).where(Fact.status == status).order_by(Fact.id)
+        ).scalars()
+        return [(f.activity, f.value, f.unit, f.fact_date, f.place) for f in rows]
+
+
+def test_log_confirms_in_one_line_with_undo_hint(bot, make_message, session_factory):
+    (reply,) = bot.handle(make_message("今天调解纠纷3件"))
+    assert reply.text == "已记录：调解矛盾纠纷 3件（5月16日）。如有误请回复“撤回”或“更正为4件”"
+    assert reply.mention == "zhang"
+    assert facts_of(session_factory) == [("调解矛盾纠纷", 3, "件", date(2024, 5, 16), None)]
+
+
+def test_multi_fact_message_stores_each_fact(bot, make_message, session_factory):
+    (reply,) = bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份"))
+    assert "开展普法宣传 2场" in reply.text and "发放宣传资料 500份" in reply.text
+    assert "（5月15日，白岩村）" in reply.text
+    assert facts_of(session_factory) == [
+        ("开展普法宣传", 2, "场", date(2024, 5, 15), "白岩村"),
+        ("发放宣传资料", 500, "份", date(2024, 5, 15), "白岩村"),
+    ]
+
+
+def test_money_is_normalised_for_summing(bot, make_message, session_factory):
+    bot.handle(make_message("投入经费6.177万元"))
+    with session_factory() as session:
+        fact = session.execute(select(Fact)).scalar_one()
+    assert (fact.value, fact.unit) == (Decimal("6.177"), "万元")
+    assert (fact.value_normalised, fact.unit_normalised) == (Decimal(61770), "元")
+
+
+def test_correct_value_supersedes_with_link(bot, make_message, session_factory):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T10:00:00"))
+    (reply,) = bot.handle(make_message("更正为4件", time="2024-05-16T10:05:00"))
+    assert reply.text == "已更正：调解矛盾纠纷 3件 → 4件（5月16日）"
+    assert facts_of(session_factory) == [("调解矛盾纠纷", 4, "件", date(2024, 5, 16), None)]
+    with session_factory() as session:
+        old = session.execute(select(Fact).where(Fact.status == "superseded")).scalar_one()
+        new = session.execute(select(Fact).where(Fact.status == "active")).scalar_one()
+        corrector = session.get(Message, old.corrected_by_message_id)
+    assert corrector.text == "更正为4件" and corrector.status == "corrected"
+    assert new.replaces_fact_id == old.id and new.message_id == old.message_id
+
+
+def test_retract_then_retract_again_reaches_the_earlier_log(bot, make_message, session_factory):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:30:00"))
+    (first,) = bot.handle(make_message("撤回", time="2024-05-16T10:00:00"))
+    assert first.text.startswith("已撤回：调解矛盾纠纷 2件")
+    assert facts_of(session_factory) == [("调解矛盾纠纷", 3, "件", date(2024, 5, 16), None)]
+    bot.handle(make_message("撤回", time="2024-05-16T10:01:00"))
+    assert facts_of(session_factory) == []
+    assert len(facts_of(session_factory, FactStatus.RETRACTED)) == 2
+    (nothing,) = bot.handle(make_message("撤回", time="2024-05-16T10:02:00"))
+    assert "没有找到" in nothing.text
+
+
+def test_correction_only_touches_own_recent_logs(bot, make_message, session_factory):
+    bot.handle(make_message("今天调解纠纷3件", sender="li", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("更正为4件", sender="zhang", time="2024-05-16T09:01:00"))
+    assert "没有找到" in reply.text
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-10T09:00:00"))  # outside 24 h
+    (late,) = bot.handle(make_message("撤回", time="2024-05-16T09:02:00"))
+    assert "没有找到" in late.text and "24小时" in late.text
+    assert sorted(v for _, v, *_ in facts_of(session_factory)) == [2, 3]
+
+
+def test_correction_of_multi_fact_log_asks_or_uses_unit(bot, make_message, session_factory):
+    bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:00"))
+    (question,) = bot.handle(make_message("更正为6", time="2024-05-16T09:01:00"))
+    assert "上一条有2项" in question.text and "改哪一项" in question.text
+    (done,) = bot.handle(make_message("更正为600份", time="2024-05-16T09:02:00"))
+    assert done.text.startswith("已更正：发放宣传资料 500份 → 600份")
+    assert [v for _, v, *_ in facts_of(session_factory)] == [2, 600]
+
+
+def test_query_totals_table_for_own_town_only(
+    bot, make_message, session_factory, registered, settings
+):
+    with session_factory() as session:
+        other = get_or_create_town(session, "青山镇")
+        bind_room(session, "test", "grp-2", other)
+        add_person(session, "test", "wang", other, display_name="王五")
+        session.commit()
+    bot.handle(make_message("今天调解纠纷3件", time="2024-02-01T09:00:00"))
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("今天调解纠纷3件", sender="wang", room="grp-2"))
+    bot.handle(make_message("调解成功率98.5%", time="2024-05-16T09:10:00"))
+    (reply,) = bot.handle(make_message("今年调解多少件了", sender="li"))
+    lines = reply.text.splitlines()
+    assert lines[0] == "白岩镇今年（1月1日—5月16日）台账："
+    assert lines[1] == "· 矛盾纠纷预防化解（3条）：调解矛盾纠纷5件；调解成功率98.5%（5月16日）"
+    (theirs,) = bot.handle(make_message("今年调解多少件了", sender="wang", room="grp-2"))
+    assert "青山镇" in theirs.text and "3件" in theirs.text and "5件" not in theirs.text
+
+
+def test_query_month_money_and_uncovered(bot, make_message):
+    bot.handle(make_message("投入经费6.177万元", time="2024-05-02T09:00:00"))
+    bot.handle(make_message("又投入5000元", time="2024-05-03T09:00:00"))
+    bot.handle(make_message("今天调解纠纷3件", time="2024-04-30T09:00:00"))
+    (month,) = bot.handle(make_message("本月进度"))
+    assert "投入经费6.677万元" in month.text and "调解" not in month.text
+    (uncovered,) = bot.handle(make_message("哪些板块还没有记录"))
+    assert "（10个）" in uncovered.text
+    assert "行政规范性文件" in uncovered.text and "矛盾纠纷预防化解" not in uncovered.text
+
+
+def test_query_with_nothing_recorded(bot, make_message):
+    (reply,) = bot.handle(make_message("今年调解多少件了"))
+    assert reply.text == "白岩镇今年还没有矛盾纠纷预防化解的记录。"
+
+
+def test_help_greet_and_chatter(bot, make_message, session_factory):
+    (help_reply,) = bot.handle(make_message("帮助"))
+    assert "今天调解纠纷3件" in help_reply.text and "撤回" in help_reply.text
+    (hello,) = bot.handle(make_message("你好"))
+    (thanks,) = bot.handle(make_message("谢谢"))
+    assert hello.text != thanks.text and "不客气" in thanks.text
+    assert bot.handle(make_message("收到")) == []
+    with session_factory() as session:
+        chatter = session.execute(select(Message).where(Message.text == "收到")).scalar_one()
+    assert chatter.status == "ignored" and chatter.intent == "out_of_scope"
+    assert facts_of(session_factory) == []
+
+
+def test_report_request_sends_the_draft_as_a_file(bot, make_message):
+    (reply,) = bot.handle(make_message("生成今年的法治政府建设报告"))
+    assert "报告初稿已生成" in reply.text
+    assert reply.file is not None and reply.file.suffix == ".docx"
+    assert reply.file.is_file() and reply.file.stat().st_size > 0
+
+
+def test_requested_year():
+    assert requested_year("生成2023年的报告", date(2024, 5, 1)) == 2023
+    assert requested_year("把去年的年度报告发一下", date(2024, 5, 1)) == 2023
+    assert requested_year("出个报告初稿", date(2024, 2, 1)) == 2023
+    assert requested_year("出个报告初稿", date(2024, 11, 1)) == 2024
+    assert requested_year("生成今年的报告", date(2024, 2, 1)) == 2024

@@ -1,0 +1,179 @@
+"""Date rules from the annotation guide, resolved against a fixed message time."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from nlu.dates import find_dates
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2024, 5, 16, 15, 0, tzinfo=CST)  # a Thursday
+
+
+def day_of(text: str, now: datetime = NOW) -> date:
+    found = find_dates(text, now)
+    assert len(found) == 1, (text, found)
+    return found[0].date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天调解纠纷3件", date(2024, 5, 16)),
+        ("今日", date(2024, 5, 16)),
+        ("今早", date(2024, 5, 16)),
+        ("上午在村里", date(2024, 5, 16)),
+        ("下午开展宣传", date(2024, 5, 16)),
+        ("刚才调解了一起", date(2024, 5, 16)),
+        ("刚刚", date(2024, 5, 16)),
+        ("昨天", date(2024, 5, 15)),
+        ("昨日", date(2024, 5, 15)),
+        ("昨晚", date(2024, 5, 15)),
+        ("前天", date(2024, 5, 14)),
+        ("本周一", date(2024, 5, 13)),
+        ("这周三", date(2024, 5, 15)),
+        ("周三", date(2024, 5, 15)),
+        ("星期三", date(2024, 5, 15)),
+        ("礼拜三", date(2024, 5, 15)),
+        ("周四", date(2024, 5, 16)),
+        ("周五", date(2024, 5, 10)),  # after now: the previous week's Friday
+        ("星期天", date(2024, 5, 12)),
+        ("本周日", date(2024, 5, 12)),
+        ("上周五", date(2024, 5, 10)),
+        ("上星期五", date(2024, 5, 10)),
+        ("上礼拜五", date(2024, 5, 10)),
+        ("上周一", date(2024, 5, 6)),
+        ("3月5日", date(2024, 3, 5)),
+        ("3月5号", date(2024, 3, 5)),
+        ("3.5", date(2024, 3, 5)),
+        ("3-5", date(2024, 3, 5)),
+        ("2024年3月5日", date(2024, 3, 5)),
+        ("2023年12月1日", date(2023, 12, 1)),
+        ("2023-12-01", date(2023, 12, 1)),
+        ("三月五日", date(2024, 3, 5)),
+        ("5月16日", date(2024, 5, 16)),
+        ("6月1日", date(2023, 6, 1)),  # after now with no year: last year
+        ("12.25", date(2023, 12, 25)),
+        ("5号", date(2024, 5, 5)),
+        ("5日", date(2024, 5, 5)),
+        ("16号", date(2024, 5, 16)),
+        ("20号", date(2024, 4, 20)),  # after now: previous month
+        ("上月20日", date(2024, 4, 20)),
+        ("5月10日至12日", date(2024, 5, 10)),
+        ("5月10日-5月12日", date(2024, 5, 10)),
+        ("去年12月5日", date(2023, 12, 5)),
+    ],
+)
+def test_guide_rules(text: str, expected: date) -> None:
+    assert day_of(text) == expected
+
+
+def test_mention_offsets_cover_the_raw_text() -> None:
+    text = "昨天在白岩村开展普法宣传两场"
+    (mention,) = find_dates(text, NOW)
+    assert (mention.start, mention.end, mention.raw) == (0, 2, "昨天")
+
+
+def test_named_day_governs_time_of_day() -> None:
+    assert [m.raw for m in find_dates("昨天下午调解纠纷", NOW)] == ["昨天"]
+    assert [m.raw for m in find_dates("5月3日上午开展宣传", NOW)] == ["5月3日"]
+
+
+def test_time_of_day_alone_is_weak_today() -> None:
+    (mention,) = find_dates("下午调解纠纷3件", NOW)
+    assert mention.weak and mention.date == NOW.date()
+
+
+def test_weekday_on_monday_and_sunday() -> None:
+    monday = datetime(2024, 5, 13, 9, 0, tzinfo=CST)
+    assert day_of("周三", monday) == date(2024, 5, 8)
+    assert day_of("周一", monday) == date(2024, 5, 13)
+    sunday = datetime(2024, 5, 19, 9, 0, tzinfo=CST)
+    assert day_of("周日", sunday) == date(2024, 5, 19)
+    assert day_of("上周日", sunday) == date(2024, 5, 12)
+
+
+def test_year_turn() -> None:
+    january = datetime(2025, 1, 3, 10, 0, tzinfo=CST)
+    assert day_of("12月30日", january) == date(2024, 12, 30)
+    assert day_of("28号", january) == date(2024, 12, 28)
+    assert day_of("上周五", january) == date(2024, 12, 27)
+
+
+def test_day_missing_from_this_month_goes_back_further() -> None:
+    march_3 = datetime(2024, 3, 3, 10, 0, tzinfo=CST)
+    assert day_of("31号", march_3) == date(2024, 1, 31)
+
+
+def test_local_date_of_an_aware_now_is_used() -> None:
+    late_utc = datetime(2024, 5, 16, 17, 0, tzinfo=timezone.utc)  # 01:00 on the 17th in CST
+    assert day_of("今天", late_utc.astimezone(CST)) == date(2024, 5, 17)
+    assert day_of("今天", late_utc) == date(2024, 5, 16)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3号楼",
+        "第3次",
+        "3.5小时",
+        "发放3.5万份",
+        "1-3件",
+        "2月30日",
+        "今年以来",
+        "3月份",
+        "发〔2024〕3号",
+        "一号文件",
+        "三号会议室",
+        "下午3点",
+        "电话13812345678",
+        "",
+        "收到",
+        "5月3场",
+        "😀",
+        "周年",
+        "十四五",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    assert [m for m in find_dates(text, NOW) if not m.weak] == []
+
+
+def test_future_words_resolve_forward() -> None:
+    assert day_of("明天", NOW) == date(2024, 5, 17)
+    assert day_of("下周三", NOW) == date(2024, 5, 22)
+
+
+def test_several_mentions_in_order() -> None:
+    found = find_dates("5月14日排查，5月15日调解", NOW)
+    assert [m.date for m in found] == [date(2024, 5, 14), date(2024, 5, 15)]
+
+
+def test_bad_input_never_raises() -> None:
+    rng = random.Random(7)
+    alphabet = list("0123456789０.-/年月日号周星期礼拜一二三四五六日天上本这下今昨前至到~ 😀\x00")
+    samples = ["", " ", "\x00", "😀" * 100, "9" * 10_000, "月" * 5000, "99月99日", "0月0日", "周8"]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(400)
+    ]
+    for text in samples:
+        for mention in find_dates(text, NOW):
+            assert text[mention.start : mention.end] == mention.raw
+            assert isinstance(mention.date, date)
+    assert find_dates(None, NOW) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("周二周三开展宣传", date(2024, 5, 14)),
+        ("周一、周二调解", date(2024, 5, 13)),
+        ("星期二和星期三巡查", date(2024, 5, 14)),
+        ("上周四周五两天培训", date(2024, 5, 9)),
+    ],
+)
+def test_two_weekdays_written_together_give_the_first(text: str, expected: date) -> None:
+    assert day_of(text) == expected

@@ -1,0 +1,113 @@
+"""The parse contract through the trained Rasa model (nlu.parser), as the bot and CLI use it."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from nlu.result import INTENTS
+
+NOW = datetime(2024, 5, 16, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Thursday
+CONTRACT_KEYS = {"id", "text", "intent", "confidence", "facts", "correction", "query"}
+FACT_KEYS = {"section", "activity", "value", "unit", "date", "place"}
+
+
+def facts_of(result) -> list[tuple]:
+    return sorted((f.section, f.value, f.unit, f.date) for f in result.facts)
+
+
+def test_single_fact_is_logged_with_the_message_day(parser):
+    result = parser.parse("今天调解纠纷3件", NOW, id=7)
+    assert result.intent == "log_activity"
+    assert facts_of(result) == [("disputes", 3, "件", date(2024, 5, 16))]
+    out = result.to_dict()
+    assert set(out) == CONTRACT_KEYS and out["id"] == 7
+    assert set(out["facts"][0]) == FACT_KEYS
+    assert out["facts"][0]["date"] == "2024-05-16" and out["facts"][0]["value"] == 3
+
+
+def test_several_facts_one_place_relative_date(parser):
+    text = "@法治台账 昨天在白岩村开展普法宣传两场，发放资料500份"
+    result = parser.parse(text, NOW)
+    assert result.intent == "log_activity"
+    assert facts_of(result) == [
+        ("publicity", 2, "场", date(2024, 5, 15)),
+        ("publicity", 500, "份", date(2024, 5, 15)),
+    ]
+    assert {f.place for f in result.facts} == {"白岩村"}
+
+
+def test_money_keeps_its_written_unit(parser):
+    result = parser.parse("前天帮群众追回欠薪6.177万元，调解劳资纠纷一起", NOW)
+    money = [f for f in result.facts if f.unit == "万元"]
+    assert money and math.isclose(money[0].value, 6.177)
+    assert all(f.date == date(2024, 5, 14) for f in result.facts)
+
+
+@pytest.mark.parametrize("text", ["收到", "好的👍", "明天3点开会", "电话13812345678"])
+def test_chatter_is_out_of_scope_without_facts(parser, text):
+    result = parser.parse(text, NOW)
+    assert result.intent == "out_of_scope"
+    assert result.facts == []
+
+
+def test_value_correction(parser):
+    result = parser.parse("刚才那条写错了，是4件", NOW)
+    assert result.intent == "correct_last"
+    assert result.to_dict()["correction"] == {"value": 4}
+    assert result.facts == []
+
+
+def test_retraction(parser):
+    result = parser.parse("撤回", NOW)
+    assert result.intent == "correct_last"
+    assert result.to_dict()["correction"] == {"retract": True}
+
+
+def test_progress_query(parser):
+    result = parser.parse("今年调解多少件了", NOW)
+    assert result.intent == "query_progress"
+    assert result.query is not None
+    assert (result.query.section, result.query.period) == ("disputes", "year")
+    assert result.facts == []
+
+
+def test_uncovered_sections_query(parser):
+    result = parser.parse("哪些板块还没有记录", NOW)
+    assert result.intent == "query_progress"
+    assert result.query is not None and result.query.uncovered
+
+
+BAD_INPUTS = [
+    "",
+    "   \n\t ",
+    "😀😀😀",
+    "调解" * 5000,
+    "开展普法宣传\x00\x07\x1b2场\u200b",
+    "hello world 123",
+    "Meeting at 3pm, room 302",
+    "99999999999999999999",
+    "调解纠纷99999999999999999999件",
+    "１２３４５６７８９０" * 1000,
+    None,
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS, ids=range(len(BAD_INPUTS)))
+def test_bad_input_always_gives_valid_output(parser, text):
+    out = parser.parse(text, NOW, id="x").to_dict()
+    assert set(out) == CONTRACT_KEYS
+    assert out["intent"] in INTENTS
+    assert 0.0 <= out["confidence"] <= 1.0
+    json.dumps(out, ensure_ascii=False, allow_nan=False)  # finite numbers only
+    for fact in out["facts"]:
+        assert set(fact) == FACT_KEYS and math.isfinite(fact["value"])
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀", "hello world 123", "99999999999999999999"])
+def test_numbers_without_work_never_become_facts(parser, text):
+    assert parser.parse(text, NOW).facts == []

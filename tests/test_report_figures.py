@@ -1,0 +1,176 @@
+"""Report figures through the real ledger (SQLite and PostgreSQL): 元+万元 combined, rates not
+summed, corrections and withdrawals honoured, nothing rounded up, chat and report agreeing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from bot.dispatcher import Dispatcher
+from bot.reports import build_report
+from bot.reports.sample import populate_year
+from bot.storage.units import display
+from tests.ledger_helpers import ScriptedParser, correction, logged, query, simple
+
+D = date(2024, 5, 16)
+SCRIPT = {
+    "收缴罚款6.177万元": logged("收缴罚款6.177万元", ("enforcement", "收缴罚款", 6.177, "万元", D)),
+    "又收缴罚款5000元": logged("又收缴罚款5000元", ("enforcement", "收缴罚款", 5000, "元", D)),
+    "调解成功率98%": logged("调解成功率98%", ("disputes", "调解成功率", 98, "%", date(2024, 3, 1))),
+    "调解成功率99.5%": logged(
+        "调解成功率99.5%", ("disputes", "调解成功率", 99.5, "%", date(2024, 9, 1))
+    ),
+    "今天调解纠纷3件": logged("今天调解纠纷3件", ("disputes", "调解矛盾纠纷", 3, "件", D)),
+    "今天调解纠纷2件": logged("今天调解纠纷2件", ("disputes", "调解矛盾纠纷", 2, "件", D)),
+    "更正为4件": correction("更正为4件", value=4),
+    "撤回": correction("撤回", retract=True),
+    "今天在白岩村发放资料300余份": logged(
+        "今天在白岩村发放资料300余份",
+        ("publicity", "发放宣传资料", 300, "份", D, "白岩村"),
+    ),
+    "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
+    "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
+    "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
+}
+
+
+@pytest.fixture
+def bot(settings, session_factory, registered):
+    return Dispatcher(settings, session_factory, ScriptedParser(SCRIPT))
+
+
+def say(bot, make_message, text, time):
+    """A group message addressed to the bot (@法治台账), as a member asking it would send."""
+    return bot.handle(make_message(text, time=time, mentions_bot=True))
+
+
+def report_json(session_factory, tmp_path, town="白岩镇", year=2024) -> dict:
+    path = build_report(
+        session_factory, town, year, "json", tmp_path / "r.json", as_of=date(2025, 1, 10)
+    )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def section(data: dict, section_id: str) -> dict:
+    return next(s for s in data["sections"] if s["id"] == section_id)
+
+
+def fact(data: dict, section_id: str, label: str) -> dict:
+    return next(f for f in section(data, section_id)["facts"] if f["label"] == label)
+
+
+def test_yuan_and_wanyuan_are_combined(bot, make_message, session_factory, tmp_path):
+    say(bot, make_message, "收缴罚款6.177万元", "2024-05-16T09:00:00")
+    say(bot, make_message, "又收缴罚款5000元", "2024-05-16T10:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "enforcement", "收缴罚款") == {
+        "label": "收缴罚款",
+        "value": 6.677,
+        "unit": "万元",
+        "records": 2,
+    }
+    assert "收缴罚款6.677万元" in section(data, "enforcement")["text"]
+
+
+def test_rates_are_the_latest_value_not_a_sum(bot, make_message, session_factory, tmp_path):
+    say(bot, make_message, "调解成功率99.5%", "2024-09-01T09:00:00")
+    say(bot, make_message, "调解成功率98%", "2024-09-02T09:00:00")  # about March: older
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解成功率") == {
+        "label": "调解成功率",
+        "value": 99.5,
+        "unit": "%",
+        "records": 2,
+    }
+    assert "调解成功率达99.5%" in section(data, "disputes")["text"]
+    assert "197.5" not in json.dumps(data)
+
+
+def test_superseded_and_retracted_facts_never_count(bot, make_message, session_factory, tmp_path):
+    say(bot, make_message, "今天调解纠纷3件", "2024-05-16T09:00:00")
+    say(bot, make_message, "更正为4件", "2024-05-16T09:05:00")  # 3 -> 4
+    say(bot, make_message, "今天调解纠纷2件", "2024-05-16T10:00:00")
+    say(bot, make_message, "撤回", "2024-05-16T10:01:00")  # the 2 is withdrawn
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷") == {
+        "label": "调解矛盾纠纷",
+        "value": 4,
+        "unit": "件",
+        "records": 1,
+    }
+    text = section(data, "disputes")["text"]
+    assert "调解矛盾纠纷4件" in text and "调解矛盾纠纷9件" not in text
+
+
+def test_nothing_rounded_up_and_no_invented_yu(bot, make_message, session_factory, tmp_path):
+    say(bot, make_message, "今天在白岩村发放资料300余份", "2024-05-16T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "publicity", "发放宣传资料")["value"] == 300
+    text = section(data, "publicity")["text"]
+    assert "发放宣传资料300份" in text
+    # "余" only where the member wrote it: inside the quoted example, never in a total
+    assert "300余份" not in text.split("。")[1]
+
+
+def test_chat_summary_and_report_show_the_same_figures(
+    bot, make_message, session_factory, tmp_path
+):
+    say(bot, make_message, "今天调解纠纷3件", "2024-05-16T09:00:00")
+    say(bot, make_message, "调解成功率98%", "2024-05-16T09:10:00")
+    say(bot, make_message, "收缴罚款6.177万元", "2024-05-17T09:00:00")
+    say(bot, make_message, "又收缴罚款5000元", "2024-05-17T10:00:00")
+    (disputes_reply,) = say(bot, make_message, "今年调解多少件了", "2024-06-01T09:00:00")
+    (enforcement_reply,) = say(bot, make_message, "今年执法情况", "2024-06-01T09:01:00")
+    data = report_json(session_factory, tmp_path)
+    for section_id, reply in (("disputes", disputes_reply), ("enforcement", enforcement_reply)):
+        for item in section(data, section_id)["facts"]:
+            shown = display_of(item)
+            assert shown in reply.text, (shown, reply.text)
+            assert shown in section(data, section_id)["text"]
+
+
+def display_of(item: dict) -> str:
+    from decimal import Decimal
+
+    value = Decimal(str(item["value"]))
+    if item["unit"] == "万元":
+        return display(value * 10000, "元")
+    return display(value, item["unit"])
+
+
+def test_request_report_in_chat_sends_a_docx(bot, make_message, session_factory):
+    say(bot, make_message, "今天调解纠纷3件", "2024-05-16T09:00:00")
+    replies = say(bot, make_message, "生成今年的法治政府建设报告", "2024-05-16T11:00:00")
+    files = [r.file for r in replies if r.file]
+    assert len(files) == 1 and files[0].suffix == ".docx" and files[0].stat().st_size > 5000
+    assert "2024" in files[0].name
+
+
+def test_a_generated_year_adds_up(session_factory, tmp_path):
+    """Every figure of the JSON equals the sum written into the generated messages."""
+    with session_factory() as session:
+        written = populate_year(session, "青杠镇", 2024, n_facts=400, seed=11)
+        session.commit()
+    assert written.corrected and written.retracted  # the year has both kinds of change
+    data = report_json(session_factory, tmp_path, town="青杠镇")
+    seen = 0
+    for item in data["sections"]:
+        for figure in item["facts"]:
+            unit = "元" if figure["unit"] == "万元" else figure["unit"]
+            key = (item["id"], figure["label"], unit)
+            expected = written.sums[key]
+            if figure["unit"] == "万元":
+                expected = expected / 10000
+            assert figure["value"] == pytest.approx(float(expected), abs=1e-9), key
+            assert figure["records"] == written.records[key], key
+            seen += 1
+    assert seen == len(written.sums)
+
+
+def test_unknown_town_is_a_polite_error(session_factory, tmp_path):
+    from bot.reports import ReportError
+
+    with pytest.raises(ReportError, match="没有找到"):
+        build_report(session_factory, "不存在镇", 2024, "json", tmp_path / "x.json")
