@@ -558,11 +558,15 @@ class WechatyChannel(Wechaty):
         loop = asyncio.get_running_loop()
         while True:
             if self._spooling.has_pending:
+                # Counted as in flight: the spool file is gone before the replies are queued.
+                self._in_flight += 1
                 try:
                     outcomes = await loop.run_in_executor(self._executor, self._spooling.drain)
                     self._send_outcomes(outcomes, None)
                 except Exception:
                     log.exception("spool drain failed")
+                finally:
+                    self._in_flight -= 1
             await asyncio.sleep(self.timings.spool_retry)
 
     async def _send(self, item: Outgoing) -> None:
