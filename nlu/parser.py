@@ -11,6 +11,7 @@ import logging
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -80,22 +81,45 @@ class Parser:
 
     def parse(self, text: str | None, now: datetime, id: Any = None) -> ParseResult:
         """Understand one message; `now` is the message time that relative dates refer to."""
-        cleaned = clean_text(text)
-        if not cleaned.strip():
-            return ParseResult(id=id, text=text or "", intent="out_of_scope", confidence=1.0)
+        (result,) = self.parse_many([(text, now)])
+        result.id = id
+        return result
 
-        metadata = {NOW_METADATA_KEY: now.isoformat()}
-        if self.bot_name:
-            metadata[BOT_NAME_METADATA_KEY] = self.bot_name
-        message = self._message_class(text=cleaned, metadata=metadata)
-        results = self._runner.run(inputs={PLACEHOLDER_MESSAGE: [message]}, targets=[self._target])
-        parsed = results[self._target][0]
+    def parse_many(self, items: Sequence[tuple[str | None, datetime]]) -> list[ParseResult]:
+        """Understand several (text, now) pairs with one run of the graph, in order.
+
+        Rasa's components work on lists of messages, so a replayed batch pays the graph's
+        scheduling once instead of once per line; each result equals `parse` of its item."""
+        results: list[ParseResult | None] = [None] * len(items)
+        messages, positions = [], []
+        for position, (text, now) in enumerate(items):
+            cleaned = clean_text(text)
+            if not cleaned.strip():
+                results[position] = ParseResult(
+                    text=text or "", intent="out_of_scope", confidence=1.0
+                )
+                continue
+            metadata = {NOW_METADATA_KEY: now.isoformat()}
+            if self.bot_name:
+                metadata[BOT_NAME_METADATA_KEY] = self.bot_name
+            messages.append(self._message_class(text=cleaned, metadata=metadata))
+            positions.append(position)
+        if messages:
+            outputs = self._runner.run(
+                inputs={PLACEHOLDER_MESSAGE: messages}, targets=[self._target]
+            )[self._target]
+            for position, parsed in zip(positions, outputs, strict=True):
+                text, now = items[position]
+                results[position] = self._result(text, now, parsed)
+        return [result for result in results if result is not None]
+
+    @staticmethod
+    def _result(text: str | None, now: datetime, parsed: Any) -> ParseResult:
         intent = parsed.get("intent") or {}
         name = intent.get("name") or "out_of_scope"
         extraction = parsed.get(EXTRACTION_KEY) or extraction_of(parsed, now)
         facts, correction, query = published(extraction, name)
         return ParseResult(
-            id=id,
             text=text or "",
             intent=name,
             confidence=float(intent.get("confidence") or 0.0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,3 +112,21 @@ def test_bad_input_always_gives_valid_output(parser, text):
 @pytest.mark.parametrize("text", ["", "   ", "😀", "hello world 123", "99999999999999999999"])
 def test_numbers_without_work_never_become_facts(parser, text):
     assert parser.parse(text, NOW).facts == []
+
+
+def test_a_batch_parses_each_message_as_it_would_alone(parser):
+    """parse_many (one graph run for a replayed batch) equals parse, message by message,
+    each with its own time for relative dates; blank texts keep their place."""
+    lines = [
+        json.loads(line)
+        for line in (Path(__file__).parent / "data" / "year_chat.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()[:120]
+    ]
+    items = [(line["text"], datetime.fromisoformat(line["time"])) for line in lines]
+    items[5:5] = [("", NOW), (None, NOW), ("\u200b", NOW), ("昨天调解纠纷2件", NOW)]
+    batch = parser.parse_many(items)
+    alone = [parser.parse(text, now) for text, now in items]
+    assert [r.to_dict() for r in batch] == [r.to_dict() for r in alone]
+    assert sum(len(r.facts) for r in batch) > 50
+    assert batch[8].facts[0].date == date(2024, 5, 15)  # "昨天" of its own time

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.channels.replay import CHANNEL, message_id_for, replay
+from bot.channels.replay import CHANNEL, BadLine, incoming, message_id_for, read_export, replay
 from bot.dispatcher import Dispatcher
 from bot.onboarding import ExportRegistrar
 from bot.settings import PROJECT_ROOT
@@ -102,6 +102,44 @@ def test_bad_lines_are_reported_and_the_rest_imported(tmp_path, settings, sessio
         ).scalar_one()
         assert room.town.name == "白岩镇" and person.role == "staff"
     assert naive_utc == datetime.fromisoformat("2024-05-16T09:01:00+00:00")
+
+
+class OneAtATime:
+    """The real parser without its batch method: what a channel's single messages get."""
+
+    def __init__(self, parser) -> None:
+        self.parse = parser.parse
+
+
+def test_batched_replay_equals_handling_each_line_as_it_comes(
+    tmp_path, settings, session_factory, parser
+):
+    """The replay's batch path (one transaction and one parse run for 200 lines) leaves
+    exactly the ledger that the channels' path (store first, then handle) leaves."""
+    lines = YEAR_CHAT.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[10])
+    long_text = {**first, "id": "long", "text": first["text"] + "。" * 25000}
+    export = tmp_path / "export.jsonl"
+    # the same line twice inside one batch, and a pasted document longer than is stored
+    extra = [lines[10], json.dumps(long_text, ensure_ascii=False)]
+    export.write_text("\n".join(lines[:150] + extra + lines[150:]) + "\n", encoding="utf-8")
+
+    bot = Dispatcher(settings, session_factory, parser)
+    batched = replay(export, bot, admit=registrar(bot, "白岩镇").admit)
+    assert batched.duplicates == 1 and batched.messages == len(lines) + 1
+    reference = ledger_rows(session_factory)
+    _empty(settings, session_factory)
+
+    single = Dispatcher(settings, session_factory, OneAtATime(parser))
+    admit = registrar(single, "白岩镇").admit
+    outcomes = []
+    for item in read_export(export, single.zone):
+        assert not isinstance(item, BadLine)
+        admit(item.room, item.sender)
+        outcomes.append(single.process(incoming(item)))
+    assert sum(o.duplicate for o in outcomes) == 1
+    assert sum(o.facts_logged for o in outcomes) == batched.facts_logged > 0
+    assert ledger_rows(session_factory) == reference
 
 
 def test_line_ids_and_hashes():

@@ -130,6 +130,20 @@ def count_lines(path: Path) -> int:
         return sum(1 for raw in handle if raw.strip())
 
 
+def incoming(line: ReplayLine) -> IncomingMessage:
+    """The plain message a replayed line becomes: nobody @-mentions a bot in an export."""
+    return IncomingMessage(
+        channel=CHANNEL,
+        message_id=line.id,
+        room=line.room,
+        sender=line.sender,
+        time=line.time,
+        text=line.text,
+        mentions_bot=False,
+        sender_name=line.sender,
+    )
+
+
 # Lines a transaction: large enough that commits stop dominating, small enough that a kill
 # redoes little.
 REPLAY_BATCH = 200
@@ -170,18 +184,7 @@ def replay(
             continue
         if admit is not None:
             admit(item.room, item.sender)  # e.g. register the export's rooms to a town
-        batch.append(
-            IncomingMessage(
-                channel=CHANNEL,
-                message_id=item.id,
-                room=item.room,
-                sender=item.sender,
-                time=item.time,
-                text=item.text,
-                mentions_bot=False,
-                sender_name=item.sender,
-            )
-        )
+        batch.append(incoming(item))
         if len(batch) >= batch_size:
             flush()
     flush()
