@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from actions import replies
 from bot.channels.replay import CHANNEL, BadLine, incoming, message_id_for, read_export, replay
+from bot.commands.ledger import say
 from bot.dispatcher import Dispatcher
 from bot.onboarding import ExportRegistrar
 from bot.settings import PROJECT_ROOT
@@ -192,6 +194,12 @@ def test_replay_killed_halfway_then_rerun_equals_one_run(settings, session_facto
     out, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err.decode()[-2000:]
     assert ledger_rows(session_factory) == reference
+    # the closing summary names the whole file on one line, and counts what the rerun added
+    summary = out.decode().splitlines()
+    assert say("replay_title", path=YEAR_CHAT) in summary
+    label = replies.templates()["cli"]["replay_rows"]["duplicates"]
+    skipped = next(line for line in summary if label in line)
+    assert skipped.split()[-2] == str(stored)
 
 
 def _empty(settings, session_factory) -> None:

@@ -163,7 +163,9 @@ def print_replay_summary(summary, registrar, path: Path, town: str) -> None:
         "unregistered": summary.statuses[MessageStatus.UNREGISTERED],
         "bad_lines": len(summary.bad_lines),
     }
-    out = Table(title=say("replay_title", path=path), show_header=False)
+    # The title on its own line: as a table title it wraps at the narrow table's width.
+    console.print(say("replay_title", path=path), soft_wrap=True)
+    out = Table(show_header=False)
     out.add_column(justify="left")
     out.add_column(justify="right")
     for key, value in figures.items():
