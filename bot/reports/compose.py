@@ -43,6 +43,16 @@ def organ_name(town: str, phrases: Phrasebook) -> str:
     return town + signature["default_suffix"]
 
 
+
+def repeats_totals(metrics: list[Metric], highlights: list[Highlight]) -> bool:
+    """Every figure comes from one message: quoting it as an example would only say the
+    totals sentence again ("全年共办件6件。工作中，1月29日，办件6件。")."""
+    sources = {(e.sent_at, e.person, e.text) for m in metrics for e in m.evidence}
+    if len(sources) != 1:
+        return False
+    (only,) = sources
+    return all(h.text == only[2] for h in highlights)
+
 class _Drafter:
     """Holds the data and the seeded phrasebook while the parts are written in order."""
 
@@ -132,10 +142,11 @@ class _Drafter:
         return f"{lead}{joined}。"
 
     def section_body(self, section_id: str, metrics: list[Metric], highlights, salt: str) -> str:
+        quoted = [] if repeats_totals(metrics, highlights) else highlights
         parts = [
             self.say("sections", section_id, "intro", salt=salt),
             self.totals_sentence(metrics, salt),
-            self.highlights_sentence(highlights, salt),
+            self.highlights_sentence(quoted, salt),
             self.say("sections", section_id, "closing", salt=salt),
         ]
         return "".join(p for p in parts if p)
