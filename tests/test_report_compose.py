@@ -13,7 +13,7 @@ from bot.reports.compose import compose_report, ordinal, organ_name
 from bot.reports.highlights import clean_message, pick_highlights
 from bot.reports.json_writer import report_dict
 from bot.reports.markdown import render_markdown
-from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
+from bot.reports.model import Highlight, Metric, ReportData, SectionData
 from bot.reports.phrasebook import load_phrasebook
 from bot.storage.aggregate import SECTION_IDS
 
@@ -291,26 +291,27 @@ def test_markdown_has_title_parts_and_signature():
 
 
 def test_a_single_message_is_not_quoted_again_after_its_totals():
-    """One message behind every figure: the totals say it all, no repeated example."""
-    said = "便民服务中心今天办件6件"
-    once = Evidence(date(2024, 1, 29), Decimal(6), "件", said, person="李四")
+    """One message behind every fact: the totals say it all, no repeated example."""
+    said = "昨天在白岩村开展普法宣传2场，发放资料500份"
     single = {
-        "metrics": [Metric("便民服务中心办件", Decimal(6), "件", 1, evidence=(once,))],
-        "records": 1,
-        "highlights": [hl(date(2024, 1, 29), said, "便民服务中心办件", 6)],
-    }
-    text = compose_report(sample_data(functions=single)).section_texts["functions"]
-    assert "办件6件" in text and "1月29日" not in text
-    assert text.count("6件") == 1
-
-    again = Evidence(date(2024, 3, 5), Decimal(4), "件", "今天办件4件", person="李四")
-    two = {
-        "metrics": [Metric("便民服务中心办件", Decimal(10), "件", 2, evidence=(once, again))],
+        "metrics": [metric("开展普法宣传活动", 2, "场", 1), metric("发放宣传资料", 500, "份", 1)],
         "records": 2,
         "highlights": [
-            hl(date(2024, 1, 29), said, "便民服务中心办件", 6),
-            hl(date(2024, 3, 5), "今天办件4件", "便民服务中心办件", 4),
+            hl(date(2024, 1, 29), said, "开展普法宣传活动", 2, "场", "白岩村"),
+            hl(date(2024, 1, 29), said, "发放宣传资料", 500, "份", "白岩村"),
         ],
     }
-    text = compose_report(sample_data(functions=two)).section_texts["functions"]
-    assert "办件10件" in text and "1月29日" in text and "3月5日" in text
+    text = compose_report(sample_data(publicity=single)).section_texts["publicity"]
+    assert "开展普法宣传活动2场，发放宣传资料500份" in text
+    assert "1月29日" not in text and text.count("500份") == 1
+
+    two = {
+        "metrics": [metric("开展普法宣传活动", 3, "场", 2)],
+        "records": 2,
+        "highlights": [
+            hl(date(2024, 1, 29), said, "开展普法宣传活动", 2, "场", "白岩村"),
+            hl(date(2024, 3, 5), "今天普法宣传1场", "开展普法宣传活动", 1, "场"),
+        ],
+    }
+    text = compose_report(sample_data(publicity=two)).section_texts["publicity"]
+    assert "开展普法宣传活动3场" in text and "1月29日" in text and "3月5日" in text

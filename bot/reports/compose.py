@@ -13,7 +13,15 @@ from decimal import Decimal
 
 from bot.reports.figures import chinese_date, figure
 from bot.reports.highlights import clean_message, pick_highlights
-from bot.reports.model import Block, ComposedReport, Gaps, Highlight, Metric, ReportData
+from bot.reports.model import (
+    Block,
+    ComposedReport,
+    Gaps,
+    Highlight,
+    Metric,
+    ReportData,
+    SectionData,
+)
 from bot.reports.phrasebook import Phrasebook, fill, load_phrasebook
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
@@ -44,14 +52,11 @@ def organ_name(town: str, phrases: Phrasebook) -> str:
 
 
 
-def repeats_totals(metrics: list[Metric], highlights: list[Highlight]) -> bool:
-    """Every figure comes from one message: quoting it as an example would only say the
-    totals sentence again ("全年共办件6件。工作中，1月29日，办件6件。")."""
-    sources = {(e.sent_at, e.person, e.text) for m in metrics for e in m.evidence}
-    if len(sources) != 1:
-        return False
-    (only,) = sources
-    return all(h.text == only[2] for h in highlights)
+def repeats_totals(highlights: list[Highlight], records: int) -> bool:
+    """Every fact of the section comes from one message: quoting it as an example would
+    only say the totals sentence again ("全年共办件6件。工作中，1月29日，办件6件。")."""
+    messages = {(h.date, h.person, h.text) for h in highlights}
+    return len(messages) == 1 and len(highlights) == records
 
 class _Drafter:
     """Holds the data and the seeded phrasebook while the parts are written in order."""
@@ -141,13 +146,14 @@ class _Drafter:
         joined = self.p.get("highlight_separator").join(self.highlight_sentence(h) for h in chosen)
         return f"{lead}{joined}。"
 
-    def section_body(self, section_id: str, metrics: list[Metric], highlights, salt: str) -> str:
-        quoted = [] if repeats_totals(metrics, highlights) else highlights
+    def section_body(self, section: SectionData, salt: str) -> str:
+        metrics, highlights = section.metrics, section.highlights
+        quoted = [] if repeats_totals(highlights, section.records) else highlights
         parts = [
-            self.say("sections", section_id, "intro", salt=salt),
+            self.say("sections", section.id, "intro", salt=salt),
             self.totals_sentence(metrics, salt),
             self.highlights_sentence(quoted, salt),
-            self.say("sections", section_id, "closing", salt=salt),
+            self.say("sections", section.id, "closing", salt=salt),
         ]
         return "".join(p for p in parts if p)
 
@@ -171,7 +177,7 @@ class _Drafter:
             number += 1
             heading = self.say("sections", section.id, "headings")
             lead = f"（{ordinal(number)}）{heading}。"
-            body = self.section_body(section.id, section.metrics, section.highlights, section.id)
+            body = self.section_body(section, section.id)
             self.blocks.append(Block("body", body, lead=lead))
             self.section_texts[section.id] = lead + body
         if number == 0:
@@ -187,7 +193,7 @@ class _Drafter:
             self.blocks.append(Block("body", text))
             self.section_texts[LEADERSHIP] = text
             return
-        body = self.section_body(LEADERSHIP, section.metrics, section.highlights, "part2")
+        body = self.section_body(section, "part2")
         self.blocks.append(Block("body", body))
         self.section_texts[LEADERSHIP] = body
 
