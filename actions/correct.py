@@ -16,30 +16,34 @@ from actions import replies
 from actions.base import ActionContext, ActionOutcome
 from actions.log import active_fact, describe, value_text, when_text
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
-from bot.storage.units import plain, to_decimal
+from bot.storage.units import convertible, interchangeable, normalise, plain, to_decimal
+from nlu.numbers import find_quantities
 
 
-def last_logged_message(ctx: ActionContext) -> Message | None:
-    """The sender's newest message in this room, within the window, that still has active facts."""
+def recent_logged_messages(ctx: ActionContext, limit: int = 1) -> list[Message]:
+    """The sender's newest messages in this room, within the window, that still have active
+    facts, newest first."""
     since = ctx.message.sent_at - timedelta(minutes=ctx.settings.correction_window_minutes)
     has_active = exists().where(Fact.message_id == Message.id, Fact.status == FactStatus.ACTIVE)
     room_condition = (
         Message.room_id == ctx.room.id if ctx.room is not None else Message.room_id.is_(None)
     )
-    return ctx.session.execute(
-        select(Message)
-        .where(
-            Message.person_id == ctx.person.id,
-            room_condition,
-            Message.id != ctx.message.id,
-            Message.status == MessageStatus.LOGGED,
-            Message.sent_at >= since,
-            Message.sent_at <= ctx.message.sent_at,
-            has_active,
-        )
-        .order_by(Message.sent_at.desc(), Message.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    return list(
+        ctx.session.execute(
+            select(Message)
+            .where(
+                Message.person_id == ctx.person.id,
+                room_condition,
+                Message.id != ctx.message.id,
+                Message.status == MessageStatus.LOGGED,
+                Message.sent_at >= since,
+                Message.sent_at <= ctx.message.sent_at,
+                has_active,
+            )
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def active_facts(ctx: ActionContext, message: Message) -> list[Fact]:
@@ -52,16 +56,16 @@ def active_facts(ctx: ActionContext, message: Message) -> list[Fact]:
     )
 
 
-def fact_named_by_unit(facts: list[Fact], text: str) -> Fact | None:
-    """In a multi-fact record, the one fact whose unit the correction names ("更正为600份")."""
-    remaining = text
-    named = []
-    for unit in sorted({f.unit for f in facts}, key=len, reverse=True):  # 人次 before 人
-        if unit and unit in remaining:
-            named.append(unit)
-            remaining = remaining.replace(unit, " ")
-    matches = [f for f in facts if f.unit in named]
-    return matches[0] if len(matches) == 1 else None
+def named_unit(text: str, value: float) -> str | None:
+    """The measure word written after the corrected number ("更正为600份" -> 份), if any."""
+    wanted = to_decimal(value)
+    units = [q.unit for q in find_quantities(text) if q.unit and to_decimal(q.value) == wanted]
+    return units[-1] if units else None
+
+
+def fits(fact: Fact, unit: str) -> bool:
+    """Could "更正为N{unit}" mean this fact? Same word, a synonym, or the same measure."""
+    return fact.unit == unit or interchangeable(fact.unit, unit) or convertible(fact.unit, unit)
 
 
 def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
@@ -75,7 +79,20 @@ def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
     )
 
 
-def change_value(ctx: ActionContext, old: Fact, new_value: float) -> ActionOutcome:
+def change_value(
+    ctx: ActionContext, old: Fact, new_value: float, written_unit: str | None = None
+) -> ActionOutcome:
+    """Supersede `old` by a copy with the new value. The unit stays as first written unless
+    the correction gives the amount in another unit of the same measure (0.5万元 -> 5000元)."""
+    unit = written_unit if written_unit and convertible(old.unit, written_unit) else old.unit
+    if normalise(new_value, unit) == (old.value_normalised, old.unit_normalised):
+        reply = replies.text(
+            "correct.unchanged",
+            activity=old.activity,
+            value=value_text(old),
+            when=when_text([old], ctx.today),
+        )
+        return ActionOutcome(MessageStatus.ANSWERED, [reply])
     old.status = FactStatus.SUPERSEDED
     old.corrected_by_message_id = ctx.message.id
     new = active_fact(
@@ -86,7 +103,7 @@ def change_value(ctx: ActionContext, old: Fact, new_value: float) -> ActionOutco
         section=old.section,
         activity=old.activity,
         value=new_value,
-        unit=old.unit,
+        unit=unit,
         fact_date=old.fact_date,
         place=old.place,
         replaces_fact_id=old.id,
@@ -97,29 +114,54 @@ def change_value(ctx: ActionContext, old: Fact, new_value: float) -> ActionOutco
         "correct.changed",
         activity=old.activity,
         old=value_text(old),
-        new=f"{plain(new.value)}{old.unit}",
+        new=f"{plain(new.value)}{unit}",
         when=when_text([old], ctx.today),
     )
     return ActionOutcome(MessageStatus.CORRECTED, [reply])
 
 
+# How many of the sender's recent records a correction naming a unit looks back through.
+LOOK_BACK = 10
+
+
 def run(ctx: ActionContext) -> ActionOutcome:
     correction = ctx.result.correction
-    target = last_logged_message(ctx)
-    if target is None:
+    records = recent_logged_messages(ctx, limit=LOOK_BACK)
+    if not records:
         hours = plain(to_decimal(ctx.settings.correction_window_minutes) / 60)
         return ActionOutcome(
             MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.nothing", hours=hours)]
         )
-    facts = active_facts(ctx, target)
+    last = active_facts(ctx, records[0])
     if correction is not None and correction.retract:
-        return retract(ctx, facts)
+        return retract(ctx, last)
     if correction is None or correction.value is None:
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.no_value")])
-    fact = facts[0] if len(facts) == 1 else fact_named_by_unit(facts, ctx.result.text)
-    if fact is None:
-        items, _ = describe(facts, ctx.today)
-        example = f"{plain(to_decimal(correction.value))}{facts[0].unit}"
-        reply = replies.text("correct.which", count=len(facts), items=items, example=example)
+    unit = named_unit(ctx.result.text, correction.value)
+    if unit is None:  # "更正为4": only the last record, and only if it has one figure
+        if len(last) == 1:
+            return change_value(ctx, last[0], correction.value)
+        items, _ = describe(last, ctx.today)
+        example = f"{plain(to_decimal(correction.value))}{last[0].unit}"
+        reply = replies.text("correct.which", count=len(last), items=items, example=example)
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
-    return change_value(ctx, fact, correction.value)
+    # "更正为4件": the newest record with a figure in 件 (a synonym, or 元 for 万元)
+    for record in records:
+        facts = last if record is records[0] else active_facts(ctx, record)
+        matching = [fact for fact in facts if fits(fact, unit)]
+        if len(matching) == 1:
+            return change_value(ctx, matching[0], correction.value, unit)
+        if matching:  # naming the unit again would not tell them apart
+            items, _ = describe(matching, ctx.today)
+            reply = replies.text("correct.same_unit", count=len(matching), unit=unit, items=items)
+            return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
+    items, when = describe(last, ctx.today)
+    reply = replies.text(
+        "correct.no_such_unit",
+        value=f"{plain(to_decimal(correction.value))}{unit}",
+        unit=unit,
+        items=items + when,
+        example=f"{plain(to_decimal(correction.value))}{last[0].unit}",
+    )
+    return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
+

@@ -27,7 +27,14 @@ SCRIPT = {
     "投入经费6.177万元": logged("投入经费6.177万元", ("functions", "投入经费", 6.177, "万元")),
     "又投入5000元": logged("又投入5000元", ("functions", "投入经费", 5000, "元")),
     "调解成功率98.5%": logged("调解成功率98.5%", ("disputes", "调解成功率", 98.5, "%")),
+    "今天调解纠纷3起": logged("今天调解纠纷3起", ("disputes", "调解矛盾纠纷", 3, "起")),
+    "发放资料500份，宣传册200份": logged(
+        "发放资料500份，宣传册200份",
+        ("publicity", "发放宣传资料", 500, "份"),
+        ("publicity", "发放宣传册", 200, "份"),
+    ),
     "更正为4件": correction("更正为4件", value=4),
+    "更正为60000元": correction("更正为60000元", value=60000),
     "更正为600份": correction("更正为600份", value=600),
     "更正为6": correction("更正为6", value=6),
     "撤回": correction("撤回", retract=True),
@@ -134,6 +141,67 @@ def test_correction_of_multi_fact_log_asks_or_uses_unit(bot, make_message, sessi
     (done,) = bot.handle(make_message("更正为600份", time="2024-05-16T09:02:00"))
     assert done.text.startswith("已更正：发放宣传资料 500份 → 600份")
     assert [v for _, v, *_ in facts_of(session_factory)] == [2, 600]
+
+
+def test_correction_naming_a_unit_reaches_the_record_in_that_unit(
+    bot, make_message, session_factory
+):
+    """"更正为4件" after a later record in 场/份 means the 件 record before it."""
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:10"))
+    (done,) = bot.handle(make_message("更正为4件", time="2024-05-16T09:11:00"))
+    assert done.text == "已更正：调解矛盾纠纷 3件 → 4件（5月16日）"
+    assert sorted((a, v) for a, v, *_ in facts_of(session_factory)) == [
+        ("发放宣传资料", 500),
+        ("开展普法宣传", 2),
+        ("调解矛盾纠纷", 4),
+    ]
+
+
+def test_correction_to_the_same_amount_changes_nothing(bot, make_message, session_factory):
+    bot.handle(make_message("投入经费6.177万元", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("更正为60000元", time="2024-05-16T09:01:00"))
+    (reply,) = bot.handle(make_message("更正为60000元", time="2024-05-16T09:02:00"))
+    assert reply.text == "投入经费已经是60000元（5月16日），没有改动。"
+    assert len(facts_of(session_factory, FactStatus.SUPERSEDED)) == 1
+
+
+def test_correction_in_a_unit_no_record_has_changes_nothing(bot, make_message, session_factory):
+    """Never turn 98.5% into 4%: a figure is only changed in its own measure."""
+    bot.handle(make_message("调解成功率98.5%", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("更正为4件", time="2024-05-16T09:01:00"))
+    assert "没有找到单位是“件”的记录" in reply.text and "调解成功率 98.5%" in reply.text
+    assert "更正为4%" in reply.text  # how to change the figure that is there
+    assert facts_of(session_factory) == [("调解成功率", 98.5, "%", date(2024, 5, 16), None)]
+    assert facts_of(session_factory, FactStatus.SUPERSEDED) == []
+
+
+def test_correction_in_another_money_unit_keeps_the_amount_right(
+    bot, make_message, session_factory
+):
+    """6.177万元 corrected to "60000元" is 6万元, not 60000万元."""
+    bot.handle(make_message("投入经费6.177万元", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("更正为60000元", time="2024-05-16T09:01:00"))
+    assert reply.text.startswith("已更正：投入经费 6.177万元 → 60000元")
+    with session_factory() as session:
+        fact = session.execute(select(Fact).where(Fact.status == "active")).scalar_one()
+    assert (fact.value, fact.unit, fact.value_normalised) == (60000, "元", 60000)
+
+
+def test_correction_accepts_a_synonym_and_keeps_the_word_written_first(
+    bot, make_message, session_factory
+):
+    bot.handle(make_message("今天调解纠纷3起", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("更正为4件", time="2024-05-16T09:01:00"))
+    assert reply.text.startswith("已更正：调解矛盾纠纷 3起 → 4起")
+    assert facts_of(session_factory) == [("调解矛盾纠纷", 4, "起", date(2024, 5, 16), None)]
+
+
+def test_two_figures_in_the_named_unit_ask_for_a_fresh_record(bot, make_message, session_factory):
+    bot.handle(make_message("发放资料500份，宣传册200份", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("更正为600份", time="2024-05-16T09:01:00"))
+    assert "2项都是“份”" in reply.text and "撤回" in reply.text
+    assert sorted(v for _, v, *_ in facts_of(session_factory)) == [200, 500]
 
 
 def test_query_totals_table_for_own_town_only(

@@ -27,14 +27,19 @@ RATE_UNITS = frozenset({"%", "％"})
 
 
 @lru_cache(maxsize=1)
+def _unit_data() -> dict:
+    try:
+        return yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+@lru_cache(maxsize=1)
 def base_units() -> dict[str, tuple[str, Decimal]]:
     """unit -> (base unit, exact factor), money always included; inexact factors
     (分钟 -> 1/60 小时) are left out so that sums stay exact."""
     table = {unit: (MONEY_BASE, factor) for unit, factor in MONEY_FACTORS.items()}
-    try:
-        entries = (yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8")) or {}).get("units", {})
-    except (OSError, yaml.YAMLError):
-        entries = {}
+    entries = _unit_data().get("units", {})
     for unit, spec in entries.items():
         if not isinstance(spec, dict) or "base" not in spec or unit in table:
             continue
@@ -66,6 +71,24 @@ def is_rate(unit: str) -> bool:
 
 def is_money(unit: str) -> bool:
     return unit in MONEY_FACTORS
+
+
+def convertible(a: str, b: str) -> bool:
+    """Two ways of writing one measure (万元 and 元, 公里 and 米): same base unit."""
+    units = base_units()
+    return a in units and b in units and units[a][0] == units[b][0]
+
+
+@lru_cache(maxsize=1)
+def _synonym_groups() -> dict[str, int]:
+    groups = _unit_data().get("interchangeable") or []
+    return {str(unit): number for number, group in enumerate(groups) for unit in group}
+
+
+def interchangeable(a: str, b: str) -> bool:
+    """Measure words people use for one another (调解纠纷3起 / 更正为4件)."""
+    groups = _synonym_groups()
+    return a in groups and groups.get(a) == groups.get(b)
 
 
 def normalise(value: float | int | str | Decimal, unit: str) -> tuple[Decimal, str]:
