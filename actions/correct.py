@@ -1,5 +1,9 @@
 """correct_last: change or withdraw the sender's own most recent record in this room.
 
+A correction that names a unit ("更正为4件") changes the newest of the sender's recent
+records with exactly one figure in that unit, so a correction typed after a later report
+in other units still reaches its record; a figure is never changed into another measure.
+
 Only the sender's own messages are candidates (staff correct only their own facts), only in
 the same room (or the same private chat), and only within the correction window. Facts are
 never deleted: the old fact is marked superseded/retracted with a link to the correcting
@@ -152,8 +156,10 @@ def run(ctx: ActionContext) -> ActionOutcome:
         if len(matching) == 1:
             return change_value(ctx, matching[0], correction.value, unit)
         if matching:  # naming the unit again would not tell them apart
-            items, _ = describe(matching, ctx.today)
-            reply = replies.text("correct.same_unit", count=len(matching), unit=unit, items=items)
+            items, when = describe(matching, ctx.today)
+            # "撤回" withdraws the last record only, so it is offered only for that one
+            key = "correct.same_unit" if record is records[0] else "correct.same_unit_earlier"
+            reply = replies.text(key, count=len(matching), unit=unit, items=items + when)
             return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
     items, when = describe(last, ctx.today)
     reply = replies.text(
@@ -164,4 +170,3 @@ def run(ctx: ActionContext) -> ActionOutcome:
         example=f"{plain(to_decimal(correction.value))}{last[0].unit}",
     )
     return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
-

@@ -202,6 +202,12 @@ def test_two_figures_in_the_named_unit_ask_for_a_fresh_record(bot, make_message,
     (reply,) = bot.handle(make_message("更正为600份", time="2024-05-16T09:01:00"))
     assert "2项都是“份”" in reply.text and "撤回" in reply.text
     assert sorted(v for _, v, *_ in facts_of(session_factory)) == [200, 500]
+    # once a later record exists, "撤回" would withdraw that one: it is not offered
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:02:00"))
+    (later,) = bot.handle(make_message("更正为600份", time="2024-05-16T09:03:00"))
+    assert "2项都是“份”" in later.text and "没有改动" in later.text
+    assert "撤回" not in later.text
+    assert sorted(v for _, v, *_ in facts_of(session_factory)) == [3, 200, 500]
 
 
 def test_query_totals_table_for_own_town_only(
