@@ -117,6 +117,19 @@ def test_facts_command(cli_env, ledger, tmp_path):
     assert missing.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    "url", ["postgresql://postgres@127.0.0.1:1/test", "notaurl"], ids=["refused", "malformed"]
+)
+def test_unreachable_database_is_one_polite_line(cli_env, monkeypatch, url):
+    monkeypatch.setenv("TAIZHANG_DATABASE_URL", url)
+    get_settings.cache_clear()
+    result = cli_env.invoke(app, ["facts", "--year", "2024"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "TAIZHANG_DATABASE_URL" in said and "数据库服务" in said
+    assert "Traceback" not in said and "sqlalche.me" not in said
+
+
 def test_admin_commands_register_and_review(cli_env, settings, session_factory, make_message):
     run = cli_env.invoke
     assert run(app, ["towns", "add", "白岩镇"]).exit_code == 0

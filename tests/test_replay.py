@@ -93,7 +93,16 @@ def test_bad_lines_are_reported_and_the_rest_imported(tmp_path, settings, sessio
     admitted = registrar(bot, "白岩镇")
     summary = replay(export, bot, admit=admitted.admit)
     assert [bad.number for bad in summary.bad_lines] == [2, 3, 5, 6, 8]
-    assert "time" in summary.bad_lines[1].reason and "sender" in summary.bad_lines[3].reason
+    assert [bad.reason for bad in summary.bad_lines] == [
+        "not_json",
+        "bad_time",
+        "not_object",
+        "missing_field",
+        "missing_field",
+    ]
+    assert summary.bad_lines[3].detail == "sender" and summary.bad_lines[4].detail == "text"
+    for bad in summary.bad_lines:  # every reason has its Chinese wording
+        assert say(f"bad_line_reasons.{bad.reason}", detail=bad.detail)
     assert summary.messages == 2 and summary.facts_logged == 1 and summary.ignored == 1
     assert admitted.rooms_registered == ["群1"] and admitted.people_registered == ["张三"]
     with session_factory() as session:

@@ -39,8 +39,18 @@ class ReplayLine:
 
 @dataclass(frozen=True)
 class BadLine:
+    """A line that cannot be imported: `reason` is a key of cli.bad_line_reasons in
+    data/replies.yml (not_json, not_object, bad_time, missing_field, bad_id)."""
+
     number: int
     reason: str
+    detail: str = ""
+
+
+class _LineError(ValueError):
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason, detail)
+        self.reason, self.detail = reason, detail
 
 
 @dataclass
@@ -75,14 +85,14 @@ def message_id_for(time: datetime, room: str, sender: str, text: str) -> str:
 
 def _parse_time(raw: object, zone: ZoneInfo) -> datetime:
     if not isinstance(raw, str) or not raw.strip():
-        raise ValueError('"time" must be an ISO 8601 string')
+        raise _LineError("bad_time", repr(raw))
     value = raw.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f'"time" is not ISO 8601: {raw!r}') from None
+        raise _LineError("bad_time", raw) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
@@ -91,7 +101,7 @@ def _required_text(item: dict, key: str) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key != "text":
         value = str(value)
     if not isinstance(value, str) or (key != "text" and not value.strip()):
-        raise ValueError(f'"{key}" is missing or not a string')
+        raise _LineError("missing_field", key)
     return value.strip() if key != "text" else value
 
 
@@ -100,19 +110,19 @@ def parse_line(number: int, raw: str, zone: ZoneInfo) -> ReplayLine | BadLine:
     try:
         item = json.loads(raw)
     except json.JSONDecodeError as error:
-        return BadLine(number, f"not JSON ({error.msg})")
+        return BadLine(number, "not_json", str(error.colno))
     if not isinstance(item, dict):
-        return BadLine(number, "not a JSON object")
+        return BadLine(number, "not_object")
     try:
         time = _parse_time(item.get("time"), zone)
         room = _required_text(item, "room")
         sender = _required_text(item, "sender")
         text = _required_text(item, "text")
-    except ValueError as error:
-        return BadLine(number, str(error))
+    except _LineError as error:
+        return BadLine(number, error.reason, error.detail)
     line_id = item.get("id")
     if line_id is not None and not isinstance(line_id, (str, int)):
-        return BadLine(number, '"id" must be a string or a number')
+        return BadLine(number, "bad_id", repr(line_id))
     ident = str(line_id) if line_id not in (None, "") else message_id_for(time, room, sender, text)
     return ReplayLine(number, time, room, sender, text, ident)
 

@@ -40,7 +40,9 @@ def open_ledger_or_exit(settings: Settings) -> sessionmaker:
     try:
         return open_ledger(settings)
     except Exception as error:
-        raise fail(say("ledger_failed", error=error)) from error
+        # the driver's own first line, without SQLAlchemy's wrapper and background link
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise fail(say("ledger_failed", error=cause)) from error
 
 
 def load_parser_or_exit(settings: Settings):
@@ -178,7 +180,8 @@ def print_replay_summary(summary, registrar, path: Path, town: str) -> None:
     if registrar.people_registered:
         console.print(say("replay_registered_people", count=len(registrar.people_registered)))
     for bad in summary.bad_lines:
-        errors.print(say("bad_line", number=bad.number, reason=bad.reason))
+        reason = say(f"bad_line_reasons.{bad.reason}", detail=bad.detail)
+        errors.print(say("bad_line", number=bad.number, reason=reason), markup=False)
 
 
 # -- export ---------------------------------------------------------------------------
