@@ -20,7 +20,7 @@ from actions import replies
 from actions.base import ActionContext, ActionOutcome
 from actions.log import active_fact, describe, value_text, when_text
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
-from bot.storage.units import convertible, interchangeable, normalise, plain, to_decimal
+from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
 from nlu.numbers import find_quantities
 
 
@@ -68,8 +68,8 @@ def named_unit(text: str, value: float) -> str | None:
 
 
 def fits(fact: Fact, unit: str) -> bool:
-    """Could "更正为N{unit}" mean this fact? Same word, a synonym, or the same measure."""
-    return fact.unit == unit or interchangeable(fact.unit, unit) or convertible(fact.unit, unit)
+    """Could "更正为N{unit}" mean this fact? The same word or the same measure (件 for 起)."""
+    return fact.unit == unit or convertible(fact.unit, unit)
 
 
 def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
@@ -86,9 +86,15 @@ def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
 def change_value(
     ctx: ActionContext, old: Fact, new_value: float, written_unit: str | None = None
 ) -> ActionOutcome:
-    """Supersede `old` by a copy with the new value. The unit stays as first written unless
-    the correction gives the amount in another unit of the same measure (0.5万元 -> 5000元)."""
-    unit = written_unit if written_unit and convertible(old.unit, written_unit) else old.unit
+    """Supersede `old` by a copy with the new value. The unit stays as first written (a
+    synonym such as 件 for 起 keeps 起) unless the correction gives the amount on another
+    scale of the same measure (0.5万元 -> 5000元)."""
+    rescaled = (
+        written_unit is not None
+        and convertible(old.unit, written_unit)
+        and base_units()[written_unit][1] != base_units()[old.unit][1]
+    )
+    unit = written_unit if rescaled else old.unit
     if normalise(new_value, unit) == (old.value_normalised, old.unit_normalised):
         reply = replies.text(
             "correct.unchanged",

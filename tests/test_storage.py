@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from actions.log import store_facts
 from bot.storage import aggregate, make_engine
-from bot.storage.models import Base, FactStatus, Message
+from bot.storage.models import Base, Fact, FactStatus, Message
 from bot.storage.registry import add_person, bind_room, get_or_create_town
 from bot.storage.units import display, normalise
 from nlu.result import Fact as ParsedFact
@@ -53,6 +54,8 @@ def town_setup(session_factory):
 
 
 def test_migration_matches_models(db_url):
+    import bot.scheduler.models  # noqa: F401  (registers the scheduler's tables on Base)
+
     engine = make_engine(db_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -139,6 +142,48 @@ def test_totals_sum_per_unit_money_exactly_and_only_active(session_factory, town
     assert money.value == Decimal("66770.1") and money.records == 3
     assert money.text == "6.67701万元"
     assert [t.section for t in figures] == ["functions", "disputes"]  # report order
+
+
+def test_synonyms_sum_together_also_for_facts_stored_before(
+    db_url, settings, session_factory, town_setup
+):
+    """纠纷3起 and 4件 total 7件; migration 0003 brings older rows (summed as 起) in line."""
+    from alembic import command
+
+    from bot.storage.db import alembic_config, migrate
+
+    (town, room, person), _ = town_setup
+    day = date(2024, 5, 16)
+    with session_factory() as session:
+        add_message(
+            session, town, room, person, "调处3起", [("disputes", "调解矛盾纠纷", 3, "起", day)]
+        )
+        add_message(
+            session, town, room, person, "调解4件", [("disputes", "调解矛盾纠纷", 4, "件", day)]
+        )
+        add_message(session, town, room, person, "参加12名", [("study", "参学人数", 12, "名", day)])
+        session.commit()
+
+    def figures() -> dict[tuple[str, str], Decimal]:
+        with session_factory() as session:
+            rows = aggregate.totals(session, town.id, date(2024, 1, 1), date(2024, 12, 31))
+        return {(t.activity, t.unit): t.value for t in rows}
+
+    merged = {("调解矛盾纠纷", "件"): Decimal(7), ("参学人数", "人"): Decimal(12)}
+    assert figures() == merged
+    try:
+        command.downgrade(alembic_config(db_url), "0002")  # rows as an older version wrote them
+        assert figures() == {
+            ("调解矛盾纠纷", "起"): 3,
+            ("调解矛盾纠纷", "件"): 4,
+            ("参学人数", "名"): 12,
+        }
+    finally:
+        migrate(db_url)
+    assert figures() == merged
+    with session_factory() as session:  # the written word is kept
+        units = session.execute(select(Fact.unit).order_by(Fact.id)).scalars().all()
+    assert units == ["起", "件", "名"]
 
 
 def test_rates_are_never_summed_latest_wins(session_factory, town_setup):

@@ -74,21 +74,9 @@ def is_money(unit: str) -> bool:
 
 
 def convertible(a: str, b: str) -> bool:
-    """Two ways of writing one measure (万元 and 元, 公里 and 米): same base unit."""
+    """Two ways of writing one measure (万元 and 元, 公里 and 米, 起 and 件): same base unit."""
     units = base_units()
     return a in units and b in units and units[a][0] == units[b][0]
-
-
-@lru_cache(maxsize=1)
-def _synonym_groups() -> dict[str, int]:
-    groups = _unit_data().get("interchangeable") or []
-    return {str(unit): number for number, group in enumerate(groups) for unit in group}
-
-
-def interchangeable(a: str, b: str) -> bool:
-    """Measure words people use for one another (调解纠纷3起 / 更正为4件)."""
-    groups = _synonym_groups()
-    return a in groups and groups.get(a) == groups.get(b)
 
 
 def normalise(value: float | int | str | Decimal, unit: str) -> tuple[Decimal, str]:

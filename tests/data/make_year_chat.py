@@ -25,6 +25,8 @@ ROOMS = ("白岩镇法治工作群", "白岩镇综治中心群")
 SENDERS = ("张丽", "王建国", "李明", "赵小红", "陈勇")
 PLACES = ("白岩村", "青山社区", "石桥村", "河口村", "新街社区")
 WAN = Decimal(10000)
+# Measure words that count the same thing are one figure (纠纷3起 + 4件 = 7件), like 元 and 万元.
+SUMMED_AS = {"起": "件", "宗": "件", "场次": "场", "名": "人", "位": "人"}
 
 # (text template, facts): each fact is (section, unit, variable or literal); "{p}" = a place.
 # Money variables ending in _wan are 万元 (counted ×10000 in 元), _yuan are 元.
@@ -307,7 +309,8 @@ def expected(chat: Chat) -> dict:
             ):
                 latest_rate[record["section"]] = (record["date"], record["value"])
             continue
-        totals[record["section"]][record["unit"]] += record["value"]
+        summed_as = SUMMED_AS.get(record["unit"], record["unit"])
+        totals[record["section"]][summed_as] += record["value"]
     for section, (_day, value) in latest_rate.items():
         totals[section]["%"] = value
     return {
