@@ -315,3 +315,13 @@ def test_a_single_message_is_not_quoted_again_after_its_totals():
     }
     text = compose_report(sample_data(publicity=two)).section_texts["publicity"]
     assert "开展普法宣传活动3场" in text and "1月29日" in text and "3月5日" in text
+
+
+def test_noun_like_activity_names_read_as_work_done_in_totals():
+    office = {
+        "metrics": [metric("便民服务中心办件", 1520, "件", 40)],
+        "records": 40,
+        "highlights": [hl(date(2024, 3, 1), "便民服务中心今天办件30件", "便民服务中心办件", 30)],
+    }
+    text = compose_report(sample_data(functions=office)).section_texts["functions"]
+    assert "办理便民服务事项1520件" in text and "共便民服务中心办件" not in text

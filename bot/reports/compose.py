@@ -105,12 +105,13 @@ class _Drafter:
     def figure_item(self, metric: Metric) -> str:
         """ "调解矛盾纠纷406件", "调解成功率达99%", "参学8927人" (a 人数 label loses 人数)."""
         shown = figure(metric.value, metric.unit)
+        label = (self.p.get("totals", "label_in_text") or {}).get(metric.label, metric.label)
         if metric.is_rate:
-            return fill(self.p.get("totals", "rate_item"), label=metric.label, figure=shown)
+            return fill(self.p.get("totals", "rate_item"), label=label, figure=shown)
         for ending, template in self.p.get("totals", "label_endings").items():
-            if metric.label.endswith(ending) and len(metric.label) > len(ending):
-                return fill(template, stem=metric.label[: -len(ending)], figure=shown)
-        return fill(self.p.get("totals", "item"), label=metric.label, figure=shown)
+            if label.endswith(ending) and len(label) > len(ending):
+                return fill(template, stem=label[: -len(ending)], figure=shown)
+        return fill(self.p.get("totals", "item"), label=label, figure=shown)
 
     def fact_text(self, item: Highlight) -> str:
         """The fact alone, without its message: "在白岩村解答法律咨询23人次"."""
