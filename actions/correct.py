@@ -21,10 +21,9 @@ from actions.base import ActionContext, ActionOutcome
 from actions.log import active_fact, describe, value_text, when_text
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
-from nlu.numbers import find_quantities
 
 
-def recent_logged_messages(ctx: ActionContext, limit: int = 1) -> list[Message]:
+def recent_logged_messages(ctx: ActionContext, limit: int) -> list[Message]:
     """The sender's newest messages in this room, within the window, that still have active
     facts, newest first."""
     since = ctx.message.sent_at - timedelta(minutes=ctx.settings.correction_window_minutes)
@@ -58,13 +57,6 @@ def active_facts(ctx: ActionContext, message: Message) -> list[Fact]:
             .order_by(Fact.id)
         ).scalars()
     )
-
-
-def named_unit(text: str, value: float) -> str | None:
-    """The measure word written after the corrected number ("更正为600份" -> 份), if any."""
-    wanted = to_decimal(value)
-    units = [q.unit for q in find_quantities(text) if q.unit and to_decimal(q.value) == wanted]
-    return units[-1] if units else None
 
 
 def fits(fact: Fact, unit: str) -> bool:
@@ -147,7 +139,7 @@ def run(ctx: ActionContext) -> ActionOutcome:
         return retract(ctx, last)
     if correction is None or correction.value is None:
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.no_value")])
-    unit = named_unit(ctx.result.text, correction.value)
+    unit = correction.unit
     if unit is None:  # "更正为4": only the last record, and only if it has one figure
         if len(last) == 1:
             return change_value(ctx, last[0], correction.value)

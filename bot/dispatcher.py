@@ -17,10 +17,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -43,6 +44,14 @@ log = logging.getLogger(__name__)
 # Everything else (queries, help, greetings, chatter) is answered only when addressed.
 UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
 
+T = TypeVar("T")
+
+
+def _key(msg: IncomingMessage) -> tuple[str, str]:
+    """A message's identity in the ledger: (channel, channel message id)."""
+    return msg.channel, msg.message_id
+
+
 # The longest text stored verbatim; a pasted document beyond this is cut (and noted).
 MAX_STORED_CHARS = 20000
 
@@ -64,16 +73,27 @@ class Outcome:
 
 @dataclass
 class BatchLookups:
-    """What one batch transaction already knows, so each message costs no extra queries.
+    """What one transaction already knows, so each message of a batch costs no extra queries.
 
     Only found rows are kept: a room bound or a person registered later in the batch is
-    looked up again. Rows stay valid because the batch is one session.
+    looked up again. Rows stay valid because the batch is one session. A single message
+    gets an empty one.
     """
 
     messages: dict[tuple[str, str], Message] = field(default_factory=dict)
+    parsed: dict[tuple[str, str], ParseResult] = field(default_factory=dict)
     rooms: dict[tuple[str, str], Room] = field(default_factory=dict)
     people: dict[tuple[str, str], Person] = field(default_factory=dict)
-    parsed: dict[int, ParseResult] = field(default_factory=dict)  # by position in the batch
+
+
+def _remembered(cache: dict, key: tuple[str, str], load: Callable[[], T | None]) -> T | None:
+    """`load()`, kept in `cache` once it has found something."""
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        if found is not None:
+            cache[key] = found
+    return found
 
 
 class Dispatcher:
@@ -117,18 +137,14 @@ class Dispatcher:
             return []
         with self.session_factory() as session:
             stored = self._stored_messages(session, msgs)
-            to_parse = {
-                position: msg
-                for position, msg in enumerate(msgs)
-                if (found := stored.get((msg.channel, msg.message_id))) is None
-                or found.handled_at is None
-            }
+            to_parse = [
+                msg
+                for msg in msgs
+                if (found := stored.get(_key(msg))) is None or found.handled_at is None
+            ]
             lookups = BatchLookups(messages=stored, parsed=self._parse_batch(to_parse))
             try:
-                outcomes = [
-                    self._store_and_handle_in(session, msg, lookups, position)
-                    for position, msg in enumerate(msgs)
-                ]
+                outcomes = [self._store_and_handle_in(session, msg, lookups) for msg in msgs]
                 session.commit()
                 return outcomes
             except IntegrityError:
@@ -153,7 +169,7 @@ class Dispatcher:
             found.update({(channel, row.channel_message_id): row for row in rows})
         return found
 
-    def _parse_batch(self, msgs: dict[int, IncomingMessage]) -> dict[int, ParseResult]:
+    def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str], ParseResult]:
         """Parse the whole batch in one pass when the parser can (Rasa runs its graph once).
 
         Texts are parsed as they will be stored (cut at MAX_STORED_CHARS); a parser that
@@ -162,11 +178,10 @@ class Dispatcher:
         if parse_many is None or not msgs:
             return {}
         items = [
-            (self._stored_text(msg)[0], self._aware(msg.time).astimezone(self.zone))
-            for msg in msgs.values()
+            (self._stored_text(msg)[0], self._aware(msg.time).astimezone(self.zone)) for msg in msgs
         ]
         try:
-            return dict(zip(msgs, parse_many(items), strict=True))
+            return dict(zip(map(_key, msgs), parse_many(items), strict=True))
         except Exception:
             log.exception("batch parse failed; parsing one message at a time")
             return {}
@@ -188,22 +203,23 @@ class Dispatcher:
         session: Session,
         msg: IncomingMessage,
         lookups: BatchLookups | None = None,
-        position: int | None = None,
     ) -> Outcome:
         """Store and handle `msg` in the caller's transaction (IntegrityError: stored
         concurrently; the caller rolls back and retries)."""
-        key = (msg.channel, msg.message_id)
-        message = self._find(session, msg) if lookups is None else lookups.messages.get(key)
+        key = _key(msg)
+        if lookups is None:  # nothing prefetched
+            lookups = BatchLookups()
+            message = self._find(session, msg)
+        else:
+            message = lookups.messages.get(key)
         if message is not None and message.handled_at is not None:
             return Outcome(message.status, duplicate=True, message_id=message.id)
         if message is None:
             message = self._raw_row(msg)
             session.add(message)
             session.flush()
-            if lookups is not None:  # the same line twice in one batch is a duplicate
-                lookups.messages[key] = message
-        parsed = lookups.parsed.get(position) if lookups is not None else None
-        outcome = self._finish(session, message, msg, lookups, parsed)
+            lookups.messages[key] = message  # the same line twice in one batch: a duplicate
+        outcome = self._finish(session, message, msg, lookups)
         outcome.message_id = message.id
         return outcome
 
@@ -271,7 +287,7 @@ class Dispatcher:
             ).scalar_one()
             if message.handled_at is not None:  # handled meanwhile by a concurrent delivery
                 return Outcome(message.status, duplicate=True, message_id=row_id)
-            outcome = self._finish(session, message, msg)
+            outcome = self._finish(session, message, msg, BatchLookups())
             session.commit()
         outcome.message_id = row_id
         return outcome
@@ -281,13 +297,12 @@ class Dispatcher:
         session: Session,
         message: Message,
         msg: IncomingMessage,
-        lookups: BatchLookups | None = None,
-        parsed: ParseResult | None = None,
+        lookups: BatchLookups,
     ) -> Outcome:
         """Decide and record the outcome on the message row (the caller commits)."""
         now = self._aware(msg.time).astimezone(self.zone)
         addressed = msg.mentions_bot or msg.room is None
-        outcome = self._decide(session, message, msg, now, addressed, lookups, parsed)
+        outcome = self._decide(session, message, msg, now, addressed, lookups)
         message.status = outcome.status
         message.handled_at = datetime.now(timezone.utc)
         return outcome
@@ -299,8 +314,7 @@ class Dispatcher:
         msg: IncomingMessage,
         now: datetime,
         addressed: bool,
-        lookups: BatchLookups | None = None,
-        parsed: ParseResult | None = None,
+        lookups: BatchLookups,
     ) -> Outcome:
         town_name = requested_town(msg.text) if addressed and msg.room is not None else None
         if town_name is not None:
@@ -315,6 +329,7 @@ class Dispatcher:
         if room is not None and room.mentions_only and not msg.mentions_bot:
             return self._outcome(MessageStatus.IGNORED, [], msg)
 
+        parsed = lookups.parsed.get(_key(msg))
         try:
             if parsed is not None:
                 result = dataclasses.replace(parsed, id=message.id)
@@ -355,25 +370,23 @@ class Dispatcher:
 
     @staticmethod
     def _access(
-        session: Session, msg: IncomingMessage, lookups: BatchLookups | None = None
+        session: Session, msg: IncomingMessage, lookups: BatchLookups
     ) -> tuple[Room | None, Person | None, str | None]:
         """The registered room and person, or the polite reason there is no ledger access."""
         room = None
         if msg.room is not None:
-            room_key = (msg.channel, msg.room)
-            room = lookups.rooms.get(room_key) if lookups is not None else None
-            if room is None:
-                room = find_room(session, msg.channel, msg.room)
+            room = _remembered(
+                lookups.rooms,
+                (msg.channel, msg.room),
+                lambda: find_room(session, msg.channel, msg.room),
+            )
             if room is None:
                 return None, None, replies.text("unregistered.room")
-            if lookups is not None:
-                lookups.rooms[room_key] = room
-        person_key = (msg.channel, msg.sender)
-        person = lookups.people.get(person_key) if lookups is not None else None
-        if person is None:
-            person = find_person(session, msg.channel, msg.sender)
-            if person is not None and lookups is not None:
-                lookups.people[person_key] = person
+        person = _remembered(
+            lookups.people,
+            (msg.channel, msg.sender),
+            lambda: find_person(session, msg.channel, msg.sender),
+        )
         if person is None:
             return room, None, replies.text("unregistered.person")
         if room is not None and person.town_id != room.town_id:

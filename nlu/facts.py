@@ -525,7 +525,7 @@ def _correction(norm: str, quantities: list[Quantity]) -> Correction | None:
         after = [q for q in quantities if q.start >= fix.start()]
         chosen = after[0] if after else (quantities[-1] if quantities else None)
         if chosen is not None:
-            return Correction(value=chosen.value)
+            return Correction(value=chosen.value, unit=chosen.unit)
     if retract:
         return Correction(retract=True)
     if fix:

@@ -62,10 +62,14 @@ class Fact:
 
 @dataclass(frozen=True)
 class Correction:
-    """Either a new value for the sender's last fact, or its retraction."""
+    """Either a new value for the sender's last fact, or its retraction.
+
+    `unit` is the measure word written after the new value ("更正为4件" -> 件), which tells
+    the bot which figure is meant; it is not part of the published contract (to_dict)."""
 
     value: float | None = None
     retract: bool = False
+    unit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.retract:

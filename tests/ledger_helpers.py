@@ -47,12 +47,14 @@ def logged(text: str, *facts: tuple, confidence: float = 0.95):
     return build
 
 
-def correction(text: str, value: float | None = None, retract: bool = False):
+def correction(
+    text: str, value: float | None = None, retract: bool = False, unit: str | None = None
+):
     return lambda now: ParseResult(
         text=text,
         intent="correct_last",
         confidence=0.95,
-        correction=Correction(value=value, retract=retract),
+        correction=Correction(value=value, retract=retract, unit=unit),
     )
 
 

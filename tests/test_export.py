@@ -29,7 +29,7 @@ SCRIPT = {
         "在白岩村发放资料500份", ("publicity", "发放宣传资料", 500, "份", "白岩村")
     ),
     "投入经费6.177万元": logged("投入经费6.177万元", ("functions", "投入经费", 6.177, "万元")),
-    "更正为4件": correction("更正为4件", value=4),
+    "更正为4件": correction("更正为4件", value=4, unit="件"),
     "撤回": correction("撤回", retract=True),
 }
 

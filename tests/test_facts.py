@@ -508,9 +508,9 @@ def test_participants_go_to_the_participant_activity() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("刚才那条写错了，是4件", Correction(value=4)),
-        ("更正为4件", Correction(value=4)),
-        ("不对，应该是5场", Correction(value=5)),
+        ("刚才那条写错了，是4件", Correction(value=4, unit="件")),
+        ("更正为4件", Correction(value=4, unit="件")),
+        ("不对，应该是5场", Correction(value=5, unit="场")),
         ("改成4", Correction(value=4)),
         ("撤回", Correction(retract=True)),
         ("删掉刚才那条", Correction(retract=True)),

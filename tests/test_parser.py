@@ -60,6 +60,7 @@ def test_value_correction(parser):
     result = parser.parse("刚才那条写错了，是4件", NOW)
     assert result.intent == "correct_last"
     assert result.to_dict()["correction"] == {"value": 4}
+    assert result.correction.unit == "件"  # which figure is meant, kept off the contract
     assert result.facts == []
 
 

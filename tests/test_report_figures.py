@@ -24,7 +24,7 @@ SCRIPT = {
     ),
     "今天调解纠纷3件": logged("今天调解纠纷3件", ("disputes", "调解矛盾纠纷", 3, "件", D)),
     "今天调解纠纷2件": logged("今天调解纠纷2件", ("disputes", "调解矛盾纠纷", 2, "件", D)),
-    "更正为4件": correction("更正为4件", value=4),
+    "更正为4件": correction("更正为4件", value=4, unit="件"),
     "撤回": correction("撤回", retract=True),
     "今天在白岩村发放资料300余份": logged(
         "今天在白岩村发放资料300余份",

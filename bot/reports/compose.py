@@ -51,12 +51,12 @@ def organ_name(town: str, phrases: Phrasebook) -> str:
     return town + signature["default_suffix"]
 
 
-
 def repeats_totals(highlights: list[Highlight], records: int) -> bool:
     """Every fact of the section comes from one message: quoting it as an example would
     only say the totals sentence again ("全年共办件6件。工作中，1月29日，办件6件。")."""
     messages = {(h.date, h.person, h.text) for h in highlights}
     return len(messages) == 1 and len(highlights) == records
+
 
 class _Drafter:
     """Holds the data and the seeded phrasebook while the parts are written in order."""
