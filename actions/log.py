@@ -93,7 +93,7 @@ def describe(facts: list, today) -> tuple[str, str]:
 
 
 def run(ctx: ActionContext) -> ActionOutcome:
-    facts = list(ctx.result.facts)
+    facts = list(ctx.result.work)
     rows = store_facts(
         ctx.session, ctx.message, facts, person=ctx.person, town=ctx.town, room=ctx.room
     )

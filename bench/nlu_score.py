@@ -10,9 +10,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlu.result import NOT_WORK_ROLES  # figures that are not work done: never summed
 
-def fact_key(fact: dict[str, Any]) -> tuple[str, float, str, str]:
-    return (fact["section"], round(float(fact["value"]), 6), fact["unit"], fact["date"])
+
+def is_work(fact: dict[str, Any]) -> bool:
+    """A fact the ledger stores as work (role new, the default, or stock)."""
+    return fact.get("role", "new") not in NOT_WORK_ROLES
+
+
+def fact_key(fact: dict[str, Any], canonical_units: bool = False) -> tuple[str, float, str, str]:
+    """What must match: section, value, unit and date (units the ledger sums together may be
+    compared by their base with `canonical_units`: 3起 and 3件 are the same figure there)."""
+    unit = fact["unit"]
+    if canonical_units:
+        from bot.storage.units import base_units
+
+        base = base_units().get(unit)
+        if base is not None and base[1] == 1:
+            unit = base[0]
+    return (fact["section"], round(float(fact["value"]), 6), unit, fact["date"])
 
 
 @dataclass
@@ -32,13 +48,15 @@ class Score:
     query_expected: int = 0
     query_right: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    canonical_units: bool = False
 
     def add(self, expected: dict[str, Any], predicted: dict[str, Any]) -> None:
         self.messages += 1
         intent_ok = expected["intent"] == predicted["intent"]
         self.intent_right += intent_ok
-        want = Counter(fact_key(f) for f in expected.get("facts") or [])
-        got = Counter(fact_key(f) for f in predicted.get("facts") or [])
+        canonical = self.canonical_units
+        want = Counter(fact_key(f, canonical) for f in expected.get("facts") or [] if is_work(f))
+        got = Counter(fact_key(f, canonical) for f in predicted.get("facts") or [] if is_work(f))
         right = sum((want & got).values())
         self.facts_expected += sum(want.values())
         self.facts_predicted += sum(got.values())
@@ -87,9 +105,13 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Score:
+def score(
+    expected: list[dict[str, Any]],
+    predicted: list[dict[str, Any]],
+    canonical_units: bool = False,
+) -> Score:
     by_id = {p["id"]: p for p in predicted}
-    result = Score()
+    result = Score(canonical_units=canonical_units)
     for item in expected:
         result.add(item, by_id[item["id"]])
     return result

@@ -349,7 +349,7 @@ class Dispatcher:
             return self._not_understood(result, msg, addressed, now)
         if not addressed and result.intent not in UNADDRESSED_INTENTS:
             return self._outcome(MessageStatus.IGNORED, [], msg)
-        if result.intent == "log_activity" and not result.facts:
+        if result.intent == "log_activity" and not result.work:
             return self._not_understood(result, msg, addressed, now)
 
         town = session.get(Town, room.town_id if room is not None else person.town_id)
@@ -400,15 +400,15 @@ class Dispatcher:
 
         Unaddressed, only a guessed work report (with facts) is asked about, so a busy group
         is not answered on every "收到"; other unaddressed guesses stay silent."""
-        if not addressed and not (result.intent == "log_activity" and result.facts):
+        if not addressed and not (result.intent == "log_activity" and result.work):
             status = (
                 MessageStatus.IGNORED
                 if result.intent == "out_of_scope"
                 else MessageStatus.NOT_UNDERSTOOD
             )
             return self._outcome(status, [], msg)
-        if result.facts:
-            items, when = describe(list(result.facts), now.date())
+        if result.work:
+            items, when = describe(list(result.work), now.date())
             text = replies.text("not_understood.guess", items=items + when)
         elif result.intent == "log_activity":
             text = replies.text("not_understood.no_number")

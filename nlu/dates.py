@@ -51,6 +51,12 @@ _WEEKDAY = re.compile(
     r"(?:\s?(?:至|到|-|~|—)\s?(?:周|星期|礼拜)?[一二三四五六日天1-7]"
     r"|(?:、|和|与|及)?(?:周|星期|礼拜)[一二三四五六日天1-7])?"
 )
+# 3月份 / 十月份的补一下: the work of that month, dated its first day (a clerk's convention)
+_MONTH_ONLY = re.compile(
+    rf"(?:(?P<yword>今年|去年)|(?P<year>\d{{4}})年)?(?P<month>{_NUM})月份"
+)
+# 上周 alone (not 上周五): the week before, dated its Monday
+_LAST_WEEK = re.compile(r"上上?(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天1-7末])")
 _RELATIVE = re.compile(
     r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|昨个|今天|今日|今早|今晚|今儿|今晨|刚才|刚刚|"
     r"明天|明日|后天|上午|下午|中午|早上|晚上|傍晚|早晨"
@@ -193,6 +199,22 @@ def _find_dates(text: str, now: datetime) -> list[DateMention]:
         raw_day = m.group("day")
         weekday = int(raw_day) - 1 if raw_day.isdigit() else _WEEKDAY_INDEX[raw_day]
         add(m.start(), m.end(), _resolve_weekday(m.group("pre"), weekday, today))
+
+    for m in _MONTH_ONLY.finditer(norm):
+        month = _num(m.group("month"))
+        if month is None or not 1 <= month <= 12:
+            continue
+        year = None
+        if m.group("year"):
+            year = _expand_year(m.group("year"))
+        elif m.group("yword"):
+            year = today.year - (1 if m.group("yword") == "去年" else 0)
+        add(m.start(), m.end(), _resolve_month_day(month, 1, today, year))
+
+    for m in _LAST_WEEK.finditer(norm):
+        weeks = 2 if m.group().startswith("上上") else 1
+        monday = today - timedelta(days=today.weekday() + 7 * weeks)
+        add(m.start(), m.end(), monday)
 
     for m in _RELATIVE.finditer(norm):
         word = m.group()

@@ -38,14 +38,36 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """The exact readings of a message that learned components build on.
+
+    Numbers, units, dates and places are exact and found by rules; what a number *is* (its
+    section, whether it is work done) is learned from data (`nlu.fact_model`)."""
+
+    norm: str
+    body_start: int
+    quantities: list[Quantity]
+    activities: list[ActivityMention]
+    dates: list[DateMention]
+    places: list[PlaceMention]
+    items: list[int]
+    clauses: list[tuple[int, int]]
+    today: date
+
+
+@dataclass(frozen=True)
 class Extraction:
-    """Everything `extract` read from one message."""
+    """Everything `extract` read from one message.
+
+    `fact_anchors[i]` is where the number (or ordinal) behind `facts[i]` starts in the text."""
 
     facts: list[Fact] = field(default_factory=list)
     correction: Correction | None = None
     query: Query | None = None
     signals: dict[str, float] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
+    fact_anchors: list[int] = field(default_factory=list)
+    analysis: Analysis | None = None
 
 
 SIGNAL_NAMES: tuple[str, ...] = (
@@ -394,13 +416,14 @@ def _build_facts(
     dates: list[DateMention],
     places: list[PlaceMention],
     today: date,
-) -> list[Fact]:
+) -> tuple[list[Fact], list[int]]:
     clauses = _clauses(norm, body_start)
     items, numbered = _list_items(norm, body_start, quantities)
     place = _message_place(places)
     place_name = place.name if place else None
     resolve = _Resolver(activities, items if numbered else None)
     facts: list[Fact] = []
+    anchors: list[int] = []
     used_mentions: set[int] = set()
     last_activity: tuple[int, Activity] | None = None  # (clause index, activity)
     activities_by_clause = _by_clause(activities, clauses)
@@ -429,6 +452,7 @@ def _build_facts(
                 continue  # 修改3件 with no topic: a verb alone is not work
             unit = quantity.unit or activity.default_unit
             activity = activity_for_unit(activity, unit)
+            anchors.append(quantity.start)
             facts.append(
                 Fact(
                     section=activity.section,
@@ -445,10 +469,12 @@ def _build_facts(
             resolved = resolve(in_clause[-1], None)
             if resolved is not None:
                 last_activity = (index, resolved)
-    facts.extend(
-        _ordinal_facts(norm, activities, resolve, used_mentions, clauses, dates, today, place_name)
-    )
-    return facts
+    for anchor, fact in _ordinal_facts(
+        norm, activities, resolve, used_mentions, clauses, dates, today, place_name
+    ):
+        anchors.append(anchor)
+        facts.append(fact)
+    return facts, anchors
 
 
 _ORDINAL_EVENT = re.compile(r"\s?(?:全体|专题|集中|扩大|工作)?(?:会议|会|学习|活动|培训|讲座)")
@@ -482,7 +508,7 @@ def _ordinal_facts(
     dates: list[DateMention],
     today: date,
     place_name: str | None,
-) -> list[Fact]:
+) -> list[tuple[int, Fact]]:
     """第3次党委会 -> the meeting itself is one fact of 1 次 (the ordinal is never a value).
 
     The activity follows the ordinal (第3次党委会), or names the body whose meeting it is, right
@@ -503,16 +529,33 @@ def _ordinal_facts(
         activity = activity_for_unit(activity, unit)
         used_mentions.add(following.start)
         facts.append(
-            Fact(
-                section=activity.section,
-                activity=activity.name,
-                value=1.0,
-                unit=unit,
-                date=_fact_date(ordinal.start, clauses[index], dates, today),
-                place=place_name,
+            (
+                ordinal.start,
+                Fact(
+                    section=activity.section,
+                    activity=activity.name,
+                    value=1.0,
+                    unit=unit,
+                    date=_fact_date(ordinal.start, clauses[index], dates, today),
+                    place=place_name,
+                ),
             )
         )
     return facts
+
+
+def date_at(analysis: Analysis, position: int) -> date:
+    """The day of the work written at `position`, by the guide's date rules."""
+    index = _clause_of(position, analysis.clauses)
+    clause = analysis.clauses[index] if index >= 0 else (position, position + 1)
+    scope = _dates_in_scope(position, analysis.items, analysis.dates)
+    return _fact_date(position, clause, scope, analysis.today)
+
+
+def place_at(analysis: Analysis, position: int) -> str | None:
+    """The place of the work written at `position` (the message's place, or its clause's)."""
+    place = _message_place(analysis.places)
+    return _fact_place(position, analysis.places, place.name if place else None)
 
 
 # --- correction and query ------------------------------------------------------------------------
@@ -625,7 +668,9 @@ def _extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
         if q.start >= body_start and not _overlaps(q.start, q.end, taken)
     ]
 
-    facts = _build_facts(norm, body_start, quantities, activities, dates, places, today)
+    facts, anchors = _build_facts(
+        norm, body_start, quantities, activities, dates, places, today
+    )
     uncovered = bool(_UNCOVERED.search(body))
     question = bool(_QUESTION.search(body))
     progress = bool(_PROGRESS.search(body))
@@ -675,4 +720,16 @@ def _extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
         query=query,
         signals=signals,
         spans=_spans(quantities, activities, dates, places),
+        fact_anchors=anchors,
+        analysis=Analysis(
+            norm=norm,
+            body_start=body_start,
+            quantities=quantities,
+            activities=activities,
+            dates=dates,
+            places=places,
+            items=_list_items(norm, body_start, quantities)[0],
+            clauses=_clauses(norm, body_start),
+            today=today,
+        ),
     )

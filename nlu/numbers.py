@@ -178,8 +178,26 @@ def parse_chinese_numeral(text: str) -> float | None:
     return float(total + section)
 
 
+# 一百五六十 / 两三 / 十几: a spoken range; a clerk records its lower bound (150, 2, 10)
+_SPOKEN_RANGE = re.compile(
+    r"^(?P<head>.*?)(?P<low>[一二两三四五六七八九])[二三四五六七八九](?P<tail>[十百千万]?)$"
+)
+
+
+def spoken_range(text: str) -> float | None:
+    """The lower bound of a spoken range (一百五六十 -> 150, 十几 -> 10), else None."""
+    if text.endswith("几") and len(text) > 1:
+        return parse_chinese_numeral(text[:-1])
+    match = _SPOKEN_RANGE.match(text)
+    if match is None:
+        return None
+    return parse_chinese_numeral(match["head"] + match["low"] + match["tail"])
+
+
 def _chinese_to_float(text: str) -> float | None:
-    value = parse_chinese_numeral(text)
+    value = parse_chinese_numeral(text) if not text.endswith("几") else None
+    if value is None:
+        value = spoken_range(text)
     if value is not None:
         return value
     try:  # cn2an copes with a few forms the small parser rejects
@@ -254,8 +272,8 @@ def _quantity_regex() -> re.Pattern[str]:
     unit = _unit_alternation()
     return re.compile(
         rf"(?P<pct>百分之(?P<pct_num>\d+(?:\.\d+)?|[{_CN_CLASS}]+))"
-        rf"|(?:(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[千百]|[万亿](?!元))?|(?P<cn>[{_CN_CLASS}]+))"
-        rf"(?P<approx>[余多]|来(?=(?:{unit})))?"
+        rf"|(?:(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[千百]|[万亿](?!元))?|(?P<cn>[{_CN_CLASS}]+几?))"
+        rf"(?P<approx>[余多]|来号?(?=(?:{unit})))?"
         rf"(?P<unit>{unit})?"
     )
 

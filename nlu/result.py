@@ -48,9 +48,12 @@ class Fact:
     unit: str
     date: date
     place: str | None = None
+    # new: work done in the period (summed); stock: a standing number (latest value kept);
+    # part / running_total / target / plan: said in the message but not work done.
+    role: str = "new"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        result = {
             "section": self.section,
             "activity": self.activity,
             "value": plain_number(self.value),
@@ -58,6 +61,9 @@ class Fact:
             "date": self.date.isoformat(),
             "place": self.place,
         }
+        if self.role != "new":
+            result["role"] = self.role
+        return result
 
 
 @dataclass(frozen=True)
@@ -92,9 +98,15 @@ class Query:
         return {"section": self.section, "period": self.period, "uncovered": self.uncovered}
 
 
+# Roles of figures a message states that are not work done: kept on the message, never stored.
+NOT_WORK_ROLES = frozenset({"part", "running_total", "target", "plan"})
+
+
 @dataclass
 class ParseResult:
-    """The whole understanding of one message."""
+    """The whole understanding of one message.
+
+    `facts` holds every figure read, each with its role; `work` only those the ledger stores."""
 
     text: str
     intent: str
@@ -103,6 +115,11 @@ class ParseResult:
     correction: Correction | None = None
     query: Query | None = None
     id: Any = None
+
+    @property
+    def work(self) -> list[Fact]:
+        """The facts that are work done (role new or stock): what the ledger stores."""
+        return [fact for fact in self.facts if fact.role not in NOT_WORK_ROLES]
 
     def to_dict(self) -> dict[str, Any]:
         return {

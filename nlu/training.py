@@ -27,7 +27,8 @@ MODEL_SUFFIX = ".tar.gz"
 def _inputs(settings: Settings, config: Path) -> Iterable[Path]:
     """Every file whose content changes what the trained model does."""
     yield config
-    for folder in (settings.training_data, PROJECT_ROOT / "data" / "jieba"):
+    corpus = PROJECT_ROOT / "data" / "corpus"
+    for folder in (settings.training_data, PROJECT_ROOT / "data" / "jieba", corpus):
         if folder.is_dir():
             yield from sorted(p for p in folder.rglob("*") if p.is_file())
     yield PROJECT_ROOT / "data" / "sections.yml"

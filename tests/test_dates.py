@@ -124,7 +124,6 @@ def test_local_date_of_an_aware_now_is_used() -> None:
         "1-3件",
         "2月30日",
         "今年以来",
-        "3月份",
         "发〔2024〕3号",
         "一号文件",
         "三号会议室",
@@ -177,3 +176,18 @@ def test_bad_input_never_raises() -> None:
 )
 def test_two_weekdays_written_together_give_the_first(text: str, expected: date) -> None:
     assert day_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("3月份办件汇总", date(2024, 3, 1)),
+        ("10月份的补一下", date(2023, 10, 1)),  # October is after May 16: last year's
+        ("去年12月份", date(2023, 12, 1)),
+        ("上周联合市场监管所检查", date(2024, 5, 6)),  # the Monday of last week
+        ("上上周", date(2024, 4, 29)),
+        ("上周五", date(2024, 5, 10)),  # a named weekday still wins
+    ],
+)
+def test_a_month_or_last_week_gives_its_first_day(text: str, expected: date) -> None:
+    assert [d.date for d in find_dates(text, NOW)] == [expected]

@@ -135,7 +135,6 @@ def test_approx_is_marked_but_not_inflated() -> None:
         "十四五规划",
         "两节期间",
         "十一期间",
-        "两三件",
         "上一条删掉",
         "每周1次",
         "初三",
@@ -183,6 +182,22 @@ def test_chinese_numerals(text: str, value: float) -> None:
 @pytest.mark.parametrize("text", ["", "三五", "两三", "abc", "十" * 40])
 def test_malformed_chinese_numerals(text: str) -> None:
     assert parse_chinese_numeral(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,value,unit",
+    [
+        ("两三件", 2, "件"),
+        ("一百五六十人", 150, "人"),
+        ("十几个", 10, "个"),
+        ("二十几场", 20, "场"),
+        ("百来号人", 100, "人"),
+        ("三五个", 3, "个"),
+    ],
+)
+def test_spoken_ranges_keep_their_lower_bound(text: str, value: float, unit: str) -> None:
+    """A clerk records the lower bound of 一百五六十人 or 十几个 (annotation guide, principle 7)."""
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(value, unit)]
 
 
 def test_ordinals_are_reported_separately() -> None:

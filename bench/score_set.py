@@ -1,0 +1,79 @@
+"""Score one trained model on one labelled set, once: intent accuracy and fact P/R/F1.
+
+    .venv/bin/python bench/score_set.py SET.jsonl [--model M] [--errors FILE]
+
+Use it for a fresh set written by someone who never saw the project: run it once, before any
+tuning, and report that figure. `--canonical` also prints the figures with measure words that
+the ledger sums together (起/宗 as 件, 名/位 as 人, 场次 as 场) treated as equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.nlu_score import Score, score  # noqa: E402
+
+
+def load_set(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def report(name: str, result: Score) -> dict:
+    figures = {
+        "set": name,
+        "messages": result.messages,
+        "intent_accuracy": round(result.intent_accuracy, 4),
+        "fact_precision": round(result.precision, 4),
+        "fact_recall": round(result.recall, 4),
+        "fact_f1": round(result.f1, 4),
+        "facts_expected": result.facts_expected,
+        "oos_messages_with_facts": result.oos_messages_with_facts,
+    }
+    if result.correction_expected:
+        figures["correction_accuracy"] = round(
+            result.correction_right / result.correction_expected, 4
+        )
+    if result.query_expected:
+        figures["query_accuracy"] = round(result.query_right / result.query_expected, 4)
+    return figures
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("sets", nargs="+", type=Path)
+    args.add_argument("--model", type=Path, default=None)
+    args.add_argument("--errors", type=Path, default=None, help="write mismatches here (jsonl)")
+    opts = args.parse_args()
+
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING")
+    from nlu.parser import Parser, load_parser
+
+    parser = Parser.load(opts.model) if opts.model else load_parser()
+    for path in opts.sets:
+        items = load_set(path)
+        predicted = [
+            parser.parse(item["text"], datetime.fromisoformat(item["now"]), id=item["id"]).to_dict()
+            for item in items
+        ]
+        result = score(items, predicted)
+        canonical = score(items, predicted, canonical_units=True)
+        figures = report(path.name, result)
+        figures["fact_f1_canonical_units"] = round(canonical.f1, 4)
+        print(json.dumps(figures, ensure_ascii=False))
+        if opts.errors:
+            with opts.errors.open("a", encoding="utf-8") as out:
+                for error in result.errors:
+                    out.write(json.dumps({"set": path.name, **error}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
