@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 QUANTITY_FILE = "quantities.npz"
 EVENT_FILE = "events.npz"
+EVENT_UNIT_FILE = "event_units.npz"
 NONE = "none"
 WORK_PREFIXES = ("new:", "stock:")
 
@@ -141,12 +142,14 @@ class LearnedFactReader(GraphComponent):
         resource: Resource,
         quantities: LinearModel | None = None,
         events: LinearModel | None = None,
+        event_units: LinearModel | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
         self._quantities = quantities
         self._events = events
+        self._event_units = event_units
 
     @classmethod
     def create(
@@ -171,10 +174,11 @@ class LearnedFactReader(GraphComponent):
             with model_storage.read_from(resource) as folder:
                 quantities = LinearModel.load(Path(folder) / QUANTITY_FILE)
                 events = LinearModel.load(Path(folder) / EVENT_FILE)
+                event_units = LinearModel.load(Path(folder) / EVENT_UNIT_FILE)
         except (ValueError, FileNotFoundError, OSError):
             log.warning("fact model not found; the lexicon's reading is used")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, quantities, events)
+        return cls(config, model_storage, resource, quantities, events, event_units)
 
     # --- training ---------------------------------------------------------------------------
 
@@ -183,6 +187,8 @@ class LearnedFactReader(GraphComponent):
         q_labels: list[str] = []
         m_rows: list[list[str]] = []
         m_labels: list[list[str]] = []
+        u_rows: list[list[str]] = []
+        u_labels: list[str] = []
         for example in training_data.training_examples:
             text = example.get(TEXT)
             if not text:
@@ -215,9 +221,14 @@ class LearnedFactReader(GraphComponent):
                 )
                 q_labels.append(label)
             if labels or intent != "log_activity":
-                m_rows.append(message_features(extraction, analysis))
-                m_labels.append(events)
-        if not q_rows or not m_rows:
+                features = message_features(extraction, analysis)
+                m_rows.append(features)
+                m_labels.append(sorted({event.partition("|")[0] for event in events}))
+                for event in events:
+                    section, _, unit = event.partition("|")
+                    u_rows.append([*features, f"sec:{section}"])
+                    u_labels.append(unit)
+        if not q_rows or not m_rows or len(set(u_labels)) < 2:
             log.warning("no labelled corpus found; the fact model is empty")
             return self._resource
         self._quantities = LinearModel.fit(
@@ -230,6 +241,9 @@ class LearnedFactReader(GraphComponent):
             c=self._config["event_C"],
             min_count=self._config["min_count"],
         )
+        self._event_units = LinearModel.fit(
+            u_rows, u_labels, c=self._config["event_C"], min_count=self._config["min_count"]
+        )
         log.info(
             "fact model trained",
             extra={"numbers": len(q_rows), "messages": len(m_rows)},
@@ -237,12 +251,13 @@ class LearnedFactReader(GraphComponent):
         with self._storage.write_to(self._resource) as folder:
             self._quantities.save(Path(folder) / QUANTITY_FILE)
             self._events.save(Path(folder) / EVENT_FILE)
+            self._event_units.save(Path(folder) / EVENT_UNIT_FILE)
         return self._resource
 
     # --- prediction -------------------------------------------------------------------------
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._quantities is None or self._events is None:
+        if self._quantities is None or self._events is None or self._event_units is None:
             return messages
         for message in messages:
             now = message_now(message, self._config["timezone"])
@@ -260,7 +275,7 @@ class LearnedFactReader(GraphComponent):
 
     def read(self, extraction: Extraction, analysis: Analysis) -> Extraction:
         """The extraction with the learned facts (and figures that are not work) in place."""
-        assert self._quantities is not None and self._events is not None
+        assert self._quantities and self._events and self._event_units
         facts: list[Fact] = []
         anchors: list[int] = []
         others: list[Fact] = []
@@ -288,12 +303,14 @@ class LearnedFactReader(GraphComponent):
                 else:
                     facts.append(fact)
                     anchors.append(quantity.start)
-        event_scores = self._events.scores([message_features(extraction, analysis)])[0]
+        features = message_features(extraction, analysis)
+        event_scores = self._events.scores([features])[0]
         threshold = float(self._config["event_threshold"])
-        for name, score in zip(self._events.classes, event_scores, strict=True):
+        for section, score in zip(self._events.classes, event_scores, strict=True):
             if score < threshold:
                 continue
-            section, _, unit = name.partition("|")
+            unit_scores = self._event_units.scores([[*features, f"sec:{section}"]])[0]
+            unit = self._event_units.classes[int(unit_scores.argmax())]
             if any(f.section == section and f.unit == unit for f in facts):
                 continue  # the count is written: "调解纠纷3件" is not one more event
             position = next(
