@@ -15,14 +15,18 @@ from actions import replies
 from bot.storage.registry import bind_room, find_person, get_or_create_town
 
 # 绑定双土镇 / 绑定 双土镇 / 绑定到双土镇 / 本群绑定：双土镇
-_BIND = re.compile(
-    r"^\s*(?:本群|这个群)?\s*绑定\s*(?:到|为|至)?\s*[:：]?\s*(\S{2,20}?)\s*[。.!！]?\s*$"
-)
+_BIND = re.compile(r"(?:本群|这个群)?\s*绑定\s*(?:到|为|至)?\s*[:：]?\s*(\S{2,20}?)\s*[。.!！]?")
+# A binding command is short; anything longer is not one (and the pattern, with its
+# adjacent optional spaces, must never see a long run of whitespace: that is quadratic).
+MAX_COMMAND_CHARS = 40
 
 
 def requested_town(text: str | None) -> str | None:
     """The town named by a binding command, or None when the text is not one."""
-    match = _BIND.match(text or "")
+    text = (text or "").strip()
+    if len(text) > MAX_COMMAND_CHARS or "绑定" not in text:
+        return None
+    match = _BIND.fullmatch(text)
     return match.group(1) if match else None
 
 

@@ -55,8 +55,9 @@ class MessageStatus:
     UNREGISTERED = "unregistered"  # unknown room or person: no ledger access
     REVIEW_DISMISSED = "review_dismissed"
     REVIEW_ASSIGNED = "review_assigned"
+    FAILED = "failed"  # handling raised an error: stored with the reason, waits for review
 
-    REVIEW_QUEUE = (NOT_UNDERSTOOD,)
+    REVIEW_QUEUE = (NOT_UNDERSTOOD, FAILED)
 
 
 class FactStatus:

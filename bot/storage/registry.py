@@ -106,7 +106,7 @@ def add_person(
         person = Person(
             channel=channel,
             channel_person_id=channel_person_id,
-            display_name=display_name or channel_person_id,
+            display_name=(display_name or channel_person_id)[:100],
             town_id=town.id,
             role=role,
         )
@@ -115,7 +115,7 @@ def add_person(
         person.town_id = town.id
         person.role = role
         if display_name:
-            person.display_name = display_name
+            person.display_name = display_name[:100]
     session.flush()
     return person
 
