@@ -35,6 +35,7 @@ from actions import action_for, replies
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
 from actions.log import describe
+from bot import plausibility
 from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
@@ -406,6 +407,13 @@ class Dispatcher:
             return self._outcome(MessageStatus.IGNORED, [], msg)
         if result.intent == "log_activity" and not result.facts:
             return self._not_understood(result, msg, addressed, now)
+        if result.intent in UNADDRESSED_INTENTS:
+            finding = plausibility.check(for_parsing(message.text), result, now.date())
+            if finding is not None:  # ask, never log a value that cannot be right
+                message.note = f"implausible: {finding.key}: {finding.detail}"[:2000]
+                problem = replies.text(f"implausible.{finding.key}", detail=finding.detail)
+                text = replies.text("implausible.intro", problem=problem)
+                return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
 
         town = session.get(Town, room.town_id if room is not None else person.town_id)
         ctx = ActionContext(
