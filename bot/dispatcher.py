@@ -53,9 +53,15 @@ UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
 T = TypeVar("T")
 
 
-def _key(msg: IncomingMessage) -> tuple[str, str]:
-    """A message's identity in the ledger: (channel, channel message id)."""
-    return msg.channel, msg.message_id
+def _key(msg: IncomingMessage) -> tuple[str, str, str]:
+    """A message's identity in the ledger: (channel, room, channel message id); chat
+    exports number their messages per room."""
+    return msg.channel, msg.room or "", msg.message_id
+
+
+def _same_room(room: str | None):
+    """The SQL condition for a message's room ('' and NULL both mean a private message)."""
+    return Message.channel_room_id.is_(None) if not room else Message.channel_room_id == room
 
 
 # The longest text stored verbatim; a pasted document beyond this is cut (and noted).
@@ -86,8 +92,8 @@ class BatchLookups:
     gets an empty one.
     """
 
-    messages: dict[tuple[str, str], Message] = field(default_factory=dict)
-    parsed: dict[tuple[str, str], ParseResult] = field(default_factory=dict)
+    messages: dict[tuple[str, str, str], Message] = field(default_factory=dict)
+    parsed: dict[tuple[str, str, str], ParseResult] = field(default_factory=dict)
     rooms: dict[tuple[str, str], Room] = field(default_factory=dict)
     people: dict[tuple[str, str], Person] = field(default_factory=dict)
 
@@ -172,22 +178,25 @@ class Dispatcher:
     @staticmethod
     def _stored_messages(
         session: Session, msgs: list[IncomingMessage]
-    ) -> dict[tuple[str, str], Message]:
-        """The batch's messages that are already in the ledger, in one query per channel."""
-        found: dict[tuple[str, str], Message] = {}
-        by_channel: dict[str, set[str]] = {}
+    ) -> dict[tuple[str, str, str], Message]:
+        """The batch's messages that are already in the ledger, in one query per channel
+        and room."""
+        found: dict[tuple[str, str, str], Message] = {}
+        by_room: dict[tuple[str, str], set[str]] = {}
         for msg in msgs:
-            by_channel.setdefault(msg.channel, set()).add(msg.message_id)
-        for channel, ids in by_channel.items():
+            by_room.setdefault((msg.channel, msg.room or ""), set()).add(msg.message_id)
+        for (channel, room), ids in by_room.items():
             rows = session.execute(
                 select(Message).where(
-                    Message.channel == channel, Message.channel_message_id.in_(sorted(ids))
+                    Message.channel == channel,
+                    _same_room(room),
+                    Message.channel_message_id.in_(sorted(ids)),
                 )
             ).scalars()
-            found.update({(channel, row.channel_message_id): row for row in rows})
+            found.update({(channel, room, row.channel_message_id): row for row in rows})
         return found
 
-    def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str], ParseResult]:
+    def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str], ParseResult]:
         """Parse the whole batch in one pass when the parser can (Rasa runs its graph once).
 
         Texts are parsed as they will be stored (cut at MAX_STORED_CHARS); a parser that
@@ -303,7 +312,9 @@ class Dispatcher:
     def _find(session: Session, msg: IncomingMessage) -> Message | None:
         return session.execute(
             select(Message).where(
-                Message.channel == msg.channel, Message.channel_message_id == msg.message_id
+                Message.channel == msg.channel,
+                _same_room(msg.room),
+                Message.channel_message_id == msg.message_id,
             )
         ).scalar_one_or_none()
 
