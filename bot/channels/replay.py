@@ -18,7 +18,6 @@ not decode is a bad line; nothing is ever stored as mojibake.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 from collections import Counter
@@ -155,30 +154,38 @@ SNIFF_BYTES = 1 << 20
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-16' (with a BOM) or 'gb18030': UTF-8 unless the start of the file
-    is not UTF-8 but is GB18030."""
+    """'utf-8-sig', 'utf-16' (with a BOM) or 'gb18030'. A file is taken as GB18030 only
+    when most of its non-ASCII lines at the start are not UTF-8 but all are GB18030: one
+    line pasted from another tool makes a bad line, not a misread file."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=False)  # a character cut at the end is fine
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("gb18030")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # not just a character cut at the end
-            return "utf-8-sig"
-    return "gb18030"
+    if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: ASCII has a zero byte
+        return "utf-16-le" if head[1::2].count(b"\x00") > head[::2].count(b"\x00") else "utf-16-be"
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last one may be cut in the middle of a character
+    utf8 = other = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            try:
+                line.decode("gb18030")
+            except UnicodeDecodeError:
+                return "utf-8-sig"  # neither: report the bad lines as they come
+            other += 1
+    return "gb18030" if other > utf8 else "utf-8-sig"
 
 
 def _undecodable(line: str, encoding: str) -> bool:
-    if encoding == "utf-16":
+    if encoding.startswith("utf-16"):
         return "\ufffd" in line
     return any("\udc80" <= char <= "\udcff" for char in line)
 
@@ -190,7 +197,7 @@ def read_export(
 
     The encoding is detected unless given; a line that does not decode is a bad line."""
     encoding = encoding or detect_encoding(path)
-    errors = "replace" if encoding == "utf-16" else "surrogateescape"
+    errors = "replace" if encoding.startswith("utf-16") else "surrogateescape"
     with path.open(encoding=encoding, errors=errors, newline=None) as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
