@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.message import Reply
+from bot.paths import inside, safe_file_stem
 from bot.scheduler import texts
 from bot.scheduler.config import TownPlan, owner_ids, owners_by_section, town_plan
 from bot.scheduler.models import DeliveryClaim, ScheduleState
@@ -311,7 +312,8 @@ def plan_draft(
 
         report = draft(session, town, year, as_of=today, settings=settings)
         folder = Path(settings.data_dir) / "reports" / "scheduled" / today.isoformat()
-        path = write(report, "docx", folder / f"{report.title}{FORMATS['docx']}")
+        name = safe_file_stem(report.title, "report") + FORMATS["docx"]
+        path = write(report, "docx", inside(folder, name))
     return replace(delivery, reply=Reply(text, file=path))
 
 
