@@ -39,6 +39,8 @@ def run(ctx: ActionContext) -> ActionOutcome:
     """Compile the draft for the sender's town and send it back as a file."""
     from bot.reports import ReportError, build_report
 
+    if ctx.person.role == "staff":  # supervisors and admins ask for the draft
+        return ActionOutcome(MessageStatus.ANSWERED, [replies.text("report.staff_only")])
     year = requested_year(ctx.result.text, ctx.today)
     try:
         path = build_report(

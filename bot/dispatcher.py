@@ -10,6 +10,9 @@
    is logged: the sender is asked one short question and the message waits for review.
 4. The action for the intent runs in the same transaction that records the outcome, so a
    message is either fully handled (status + facts) or not at all.
+5. Whatever goes wrong with one message (short of the database being unreachable, which
+   the channel's spool handles) is rolled back, and the message is stored as `failed` with
+   the reason, for review: nothing one message contains stops the others.
 """
 
 from __future__ import annotations
@@ -32,8 +35,11 @@ from actions import action_for, replies
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
 from actions.log import describe
+from bot import plausibility
+from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
+from bot.spool import is_database_unavailable
 from bot.storage.models import Message, MessageStatus, Person, Room, Town
 from bot.storage.registry import find_person, find_room
 from nlu.result import ParseResult
@@ -47,9 +53,15 @@ UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
 T = TypeVar("T")
 
 
-def _key(msg: IncomingMessage) -> tuple[str, str]:
-    """A message's identity in the ledger: (channel, channel message id)."""
-    return msg.channel, msg.message_id
+def _key(msg: IncomingMessage) -> tuple[str, str, str]:
+    """A message's identity in the ledger: (channel, room, channel message id); chat
+    exports number their messages per room."""
+    return msg.channel, msg.room or "", msg.message_id
+
+
+def _same_room(room: str | None):
+    """The SQL condition for a message's room ('' and NULL both mean a private message)."""
+    return Message.channel_room_id.is_(None) if not room else Message.channel_room_id == room
 
 
 # The longest text stored verbatim; a pasted document beyond this is cut (and noted).
@@ -80,8 +92,8 @@ class BatchLookups:
     gets an empty one.
     """
 
-    messages: dict[tuple[str, str], Message] = field(default_factory=dict)
-    parsed: dict[tuple[str, str], ParseResult] = field(default_factory=dict)
+    messages: dict[tuple[str, str, str], Message] = field(default_factory=dict)
+    parsed: dict[tuple[str, str, str], ParseResult] = field(default_factory=dict)
     rooms: dict[tuple[str, str], Room] = field(default_factory=dict)
     people: dict[tuple[str, str], Person] = field(default_factory=dict)
 
@@ -116,12 +128,18 @@ class Dispatcher:
         that keep their own durable copy (a replayed export file), where a crash loses
         nothing because the line is read again — one commit per message instead of two.
         """
+        msg = clean_incoming(msg)
         if not store_first:
             return self._store_and_handle(msg)
         row_id, handled_status = self._store_raw(msg)
         if handled_status is not None:
             return Outcome(handled_status, duplicate=True, message_id=row_id)
-        return self._handle_stored(row_id, msg)
+        try:
+            return self._handle_stored(row_id, msg)
+        except Exception as exc:
+            if is_database_unavailable(exc):
+                raise
+            return self._failed(msg, exc)
 
     def process_batch(self, msgs: list[IncomingMessage]) -> list[Outcome]:
         """Store and handle several messages in one transaction, in order.
@@ -135,6 +153,7 @@ class Dispatcher:
         """
         if not msgs:
             return []
+        msgs = [clean_incoming(msg) for msg in msgs]
         with self.session_factory() as session:
             stored = self._stored_messages(session, msgs)
             to_parse = [
@@ -149,27 +168,35 @@ class Dispatcher:
                 return outcomes
             except IntegrityError:
                 session.rollback()
+            except Exception as exc:  # one bad message: redo the batch one message at a time
+                if is_database_unavailable(exc):
+                    raise
+                log.warning("batch failed, handling its messages one at a time: %r", exc)
+                session.rollback()
         return [self._store_and_handle(msg) for msg in msgs]
 
     @staticmethod
     def _stored_messages(
         session: Session, msgs: list[IncomingMessage]
-    ) -> dict[tuple[str, str], Message]:
-        """The batch's messages that are already in the ledger, in one query per channel."""
-        found: dict[tuple[str, str], Message] = {}
-        by_channel: dict[str, set[str]] = {}
+    ) -> dict[tuple[str, str, str], Message]:
+        """The batch's messages that are already in the ledger, in one query per channel
+        and room."""
+        found: dict[tuple[str, str, str], Message] = {}
+        by_room: dict[tuple[str, str], set[str]] = {}
         for msg in msgs:
-            by_channel.setdefault(msg.channel, set()).add(msg.message_id)
-        for channel, ids in by_channel.items():
+            by_room.setdefault((msg.channel, msg.room or ""), set()).add(msg.message_id)
+        for (channel, room), ids in by_room.items():
             rows = session.execute(
                 select(Message).where(
-                    Message.channel == channel, Message.channel_message_id.in_(sorted(ids))
+                    Message.channel == channel,
+                    _same_room(room),
+                    Message.channel_message_id.in_(sorted(ids)),
                 )
             ).scalars()
-            found.update({(channel, row.channel_message_id): row for row in rows})
+            found.update({(channel, room, row.channel_message_id): row for row in rows})
         return found
 
-    def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str], ParseResult]:
+    def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str], ParseResult]:
         """Parse the whole batch in one pass when the parser can (Rasa runs its graph once).
 
         Texts are parsed as they will be stored (cut at MAX_STORED_CHARS); a parser that
@@ -178,7 +205,8 @@ class Dispatcher:
         if parse_many is None or not msgs:
             return {}
         items = [
-            (self._stored_text(msg)[0], self._aware(msg.time).astimezone(self.zone)) for msg in msgs
+            (for_parsing(self._stored_text(msg)[0]), self._aware(msg.time).astimezone(self.zone))
+            for msg in msgs
         ]
         try:
             return dict(zip(map(_key, msgs), parse_many(items), strict=True))
@@ -191,12 +219,49 @@ class Dispatcher:
             with self.session_factory() as session:
                 try:
                     outcome = self._store_and_handle_in(session, msg)
+                    session.commit()
                 except IntegrityError:  # stored concurrently: handle it as found
                     session.rollback()
                     continue
-                session.commit()
+                except Exception as exc:
+                    session.rollback()
+                    if is_database_unavailable(exc):
+                        raise
+                    return self._failed(msg, exc)
                 return outcome
         raise RuntimeError(f"could not store message {msg.channel}:{msg.message_id}")
+
+    def _failed(self, msg: IncomingMessage, exc: Exception) -> Outcome:
+        """Record that handling `msg` raised `exc` (in a fresh transaction: the failed one
+        was rolled back), so the message waits for review with its reason; the sender is
+        told it was kept."""
+        log.error(
+            "message failed: %s: %s",
+            type(exc).__name__,
+            exc,
+            exc_info=exc,
+            extra={"channel": msg.channel, "message_id": msg.message_id},
+        )
+        reason = f"error: {type(exc).__name__}: {exc}"[:2000]
+        outcome = self._outcome(MessageStatus.FAILED, [replies.text("not_understood.error")], msg)
+        try:
+            with self.session_factory() as session:
+                message = self._find(session, msg)
+                if message is None:
+                    message = self._raw_row(msg)
+                    session.add(message)
+                elif message.handled_at is not None:  # handled meanwhile elsewhere
+                    return Outcome(message.status, duplicate=True, message_id=message.id)
+                message.status = MessageStatus.FAILED
+                message.note = reason
+                message.handled_at = datetime.now(timezone.utc)
+                session.commit()
+                outcome.message_id = message.id
+        except Exception as again:
+            if is_database_unavailable(again):
+                raise
+            log.exception("could not record the failed message", extra={"id": msg.message_id})
+        return outcome
 
     def _store_and_handle_in(
         self,
@@ -247,7 +312,9 @@ class Dispatcher:
     def _find(session: Session, msg: IncomingMessage) -> Message | None:
         return session.execute(
             select(Message).where(
-                Message.channel == msg.channel, Message.channel_message_id == msg.message_id
+                Message.channel == msg.channel,
+                _same_room(msg.room),
+                Message.channel_message_id == msg.message_id,
             )
         ).scalar_one_or_none()
 
@@ -334,7 +401,7 @@ class Dispatcher:
             if parsed is not None:
                 result = dataclasses.replace(parsed, id=message.id)
             else:
-                result = self.parser.parse(message.text, now=now, id=message.id)
+                result = self.parser.parse(for_parsing(message.text), now=now, id=message.id)
         except Exception as exc:  # the message is stored; say so, keep it for review
             log.exception("parser failed", extra={"message_row": message.id})
             message.note = f"parser error: {type(exc).__name__}: {exc}"[:2000]
@@ -351,6 +418,13 @@ class Dispatcher:
             return self._outcome(MessageStatus.IGNORED, [], msg)
         if result.intent == "log_activity" and not result.work:
             return self._not_understood(result, msg, addressed, now)
+        if result.intent in UNADDRESSED_INTENTS:
+            finding = plausibility.check(for_parsing(message.text), result, now.date())
+            if finding is not None:  # ask, never log a value that cannot be right
+                message.note = f"implausible: {finding.key}: {finding.detail}"[:2000]
+                problem = replies.text(f"implausible.{finding.key}", detail=finding.detail)
+                text = replies.text("implausible.intro", problem=problem)
+                return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
 
         town = session.get(Town, room.town_id if room is not None else person.town_id)
         ctx = ActionContext(

@@ -40,6 +40,10 @@ def run_migrations_online() -> None:
     engine = make_engine(database_url())
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # a table copied by a batch migration must not cascade to its children
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()  # end the autobegun transaction: migrations bring their own
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
@@ -47,6 +51,12 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+                if problems:
+                    raise RuntimeError(f"foreign keys broken by the migration: {problems[:5]}")
     finally:
         engine.dispose()
 

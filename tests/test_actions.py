@@ -260,7 +260,7 @@ def test_help_greet_and_chatter(bot, make_message, session_factory):
 
 
 def test_report_request_sends_the_draft_as_a_file(bot, make_message):
-    (reply,) = bot.handle(make_message("生成今年的法治政府建设报告"))
+    (reply,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
     assert "报告初稿已生成" in reply.text
     assert reply.file is not None and reply.file.suffix == ".docx"
     assert reply.file.is_file() and reply.file.stat().st_size > 0

@@ -181,7 +181,7 @@ def test_group_without_mention_logs_work_but_never_answers_chatter_or_questions(
 
 
 def test_admin_binds_a_room_from_inside_it(dispatcher, make_message, session_factory, registered):
-    from bot.storage.registry import add_person, find_room, find_town
+    from bot.storage.registry import add_person, find_room, get_or_create_town
 
     unbound = make_message("@法治台账 今天调解纠纷3件", room="grp-new", mentions_bot=True)
     (refusal,) = dispatcher.handle(unbound)
@@ -190,7 +190,7 @@ def test_admin_binds_a_room_from_inside_it(dispatcher, make_message, session_fac
     assert "管理员" in denied.text
     with session_factory() as session:
         assert find_room(session, "test", "grp-new") is None
-        add_person(session, "test", "wang", find_town(session, "白岩镇"), role="admin")
+        add_person(session, "test", "wang", get_or_create_town(session, "双土镇"), role="admin")
         session.commit()
     bind = make_message("绑定 双土镇", room="grp-new", sender="wang", mentions_bot=True)
     (done,) = dispatcher.handle(bind)

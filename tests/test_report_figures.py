@@ -142,7 +142,12 @@ def display_of(item: dict) -> str:
 
 def test_request_report_in_chat_sends_a_docx(bot, make_message, session_factory):
     say(bot, make_message, "今天调解纠纷3件", "2024-05-16T09:00:00")
-    replies = say(bot, make_message, "生成今年的法治政府建设报告", "2024-05-16T11:00:00")
+    staff = say(bot, make_message, "生成今年的法治政府建设报告", "2024-05-16T10:00:00")
+    assert staff[0].file is None  # the draft is for supervisors and admins
+    asked = make_message(
+        "生成今年的法治政府建设报告", time="2024-05-16T11:00:00", sender="li", mentions_bot=True
+    )
+    replies = bot.handle(asked)
     files = [r.file for r in replies if r.file]
     assert len(files) == 1 and files[0].suffix == ".docx" and files[0].stat().st_size > 5000
     assert "2024" in files[0].name

@@ -42,7 +42,10 @@ def puppet() -> RecordingFakePuppet:
 @pytest.fixture
 def handler(settings, session_factory, parser) -> CountingHandler:
     register_town(
-        session_factory, rooms={ROOM: "双土镇法治工作群"}, people={ZHANG: "张三", LI: "李四"}
+        session_factory,
+        rooms={ROOM: "双土镇法治工作群"},
+        people={ZHANG: "张三", LI: "李四"},
+        roles={LI: "supervisor"},  # the one who asks for the report draft
     )
     return CountingHandler(Dispatcher(settings, session_factory, parser).handle)
 

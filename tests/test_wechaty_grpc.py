@@ -134,3 +134,44 @@ def test_service_restart_mid_stream_loses_and_repeats_nothing(
     replies = [s for s in service.sent_texts if "件" in s.text]
     assert len(replies) == 7  # one answer per message: none lost, none twice
     assert service.streams_opened >= 2
+
+
+ODD_EVENTS = [
+    ("ERROR", '{"gerror": "Error: mock puppet failed"}'),  # wechaty-puppet >= 1.7
+    ("ERROR", '{"data": "old style"}'),
+    ("ERROR", "{}"),
+    ("HEARTBEAT", "{}"),  # no "data"
+    ("READY", '{"unexpected": 1}'),
+    ("SCAN", "not json at all"),
+    ("LOGOUT", "{}"),  # no contactId
+]
+
+
+def test_error_and_odd_events_never_end_the_event_stream(
+    service, handler, settings, session_factory
+):
+    """A message said 20 ms after a puppet error event is answered, on the same stream."""
+    from wechaty_grpc.wechaty.puppet import EventType
+
+    async def scenario():
+        await service.start()
+        try:
+            async with running_channel(
+                handler, settings=settings, token="any", endpoint=service.endpoint
+            ) as channel:
+                assert await service.wait_for_stream(15)
+                for number, (kind, payload) in enumerate(ODD_EVENTS):
+                    service.emit_raw(getattr(EventType, f"EVENT_TYPE_{kind}"), payload)
+                    await asyncio.sleep(0.02)  # said right after the odd event, as in the field
+                    service.deliver(
+                        ROOM_A, ZHANG, f"今天调解纠纷{number + 1}件", message_id=f"e{number}"
+                    )
+                assert await service.wait_for_sends(len(ODD_EVENTS), 15)
+                assert await channel.idle(15)
+        finally:
+            await service.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert service.streams_opened == 1  # the stream never ended, so nothing was reconnected
+    for number in range(len(ODD_EVENTS)):
+        assert facts_of(session_factory, f"e{number}") == [("disputes", number + 1.0, "件")]

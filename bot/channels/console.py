@@ -7,16 +7,20 @@ What a first-time user needs registered is done before, by bot.onboarding.
 from __future__ import annotations
 
 import getpass
+import logging
 import uuid
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
+from rich.markup import escape
 
 from actions import replies
 from bot.dispatcher import Dispatcher
 from bot.message import IncomingMessage
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "console"
 DEFAULT_ROOM = "console"
@@ -63,15 +67,21 @@ def chat(
             mentions_bot=True,
             sender_name=sender,
         )
-        answers = dispatcher.handle(message)
+        try:
+            answers = dispatcher.handle(message)
+        except Exception:  # e.g. the database is down: say so and keep the console open
+            log.exception("console message failed", extra={"message_id": message.message_id})
+            console.print(f"[red]{escape(replies.text('not_understood.error'))}[/]")
+            continue
         sent += 1
         if not answers:
-            console.print(f"[dim]{replies.text('console.no_reply')}[/]")
-        for answer in answers:
+            console.print(f"[dim]{escape(replies.text('console.no_reply'))}[/]")
+        name = escape(dispatcher.settings.bot_name)
+        for answer in answers:  # what members wrote comes back in replies: never markup
             if answer.text:
-                console.print(f"[green]{dispatcher.settings.bot_name}[/]：{answer.text}")
+                console.print(f"[green]{name}[/]：{escape(answer.text)}")
             if answer.file is not None:
-                console.print(f"[green]{dispatcher.settings.bot_name}[/]：📎 {answer.file}")
+                console.print(f"[green]{name}[/]：📎 {escape(str(answer.file))}")
     console.print(replies.text("console.bye"))
     return sent
 
@@ -89,6 +99,7 @@ def run_console(
     """Show what was set up for a first-time user, a welcome, and chat until EOF or /quit."""
     console = console or Console()
     for line in notes or []:
-        console.print(f"[yellow]{line}[/]")
-    console.print(replies.text("console.welcome", town=town, room=room, sender=sender))
+        console.print(f"[yellow]{escape(line)}[/]")
+    welcome = replies.text("console.welcome", town=town, room=room, sender=sender)
+    console.print(welcome, markup=False)
     return chat(dispatcher, room, sender, console=console, source=source)

@@ -40,6 +40,7 @@ from wechaty.config import AT_SEPARATOR
 from wechaty_puppet import FileBox, MessageType, Puppet
 from wechaty_puppet.schemas.puppet import PuppetOptions
 
+from bot.channels import wechaty_compat  # noqa: F401 - fixes the client's event stream
 from bot.channels.outbox import Outbox, Outgoing
 from bot.channels.watchdog import Watchdog
 from bot.message import IncomingMessage, Reply

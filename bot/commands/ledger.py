@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from actions import replies
 from bot.logs import configure_logging
+from bot.paths import safe_file_stem
 from bot.settings import Settings, get_settings
 
 console = Console()
@@ -30,7 +31,7 @@ def say(key: str, **values) -> str:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[red]{message}[/]")
+    errors.print(message, style="red", markup=False)
     return typer.Exit(code)
 
 
@@ -145,10 +146,28 @@ def replay_command(
             admit=registrar.admit,
             on_line=lambda n: progress.update(task, completed=n),
         )
-    print_replay_summary(summary, registrar, path, town)
+    rejects = keep_bad_lines(summary.bad_lines, settings.data_dir, path)
+    print_replay_summary(summary, registrar, path, town, rejects)
 
 
-def print_replay_summary(summary, registrar, path: Path, town: str) -> None:
+def keep_bad_lines(bad_lines: list, data_dir: Path, export: Path) -> Path | None:
+    """Write the bad lines, verbatim, to one file in the data directory for review and
+    re-import once fixed; None when there are none."""
+    if not bad_lines:
+        return None
+    folder = data_dir / "replay-rejects"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{safe_file_stem(export.stem)}-{stamp}.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        for bad in bad_lines:
+            out.write(bad.raw.rstrip("\r\n") + "\n")
+    return target
+
+
+def print_replay_summary(
+    summary, registrar, path: Path, town: str, rejects: Path | None = None
+) -> None:
     from bot.storage.models import MessageStatus
 
     labels = replies.templates()["cli"]["replay_rows"]
@@ -160,6 +179,7 @@ def print_replay_summary(summary, registrar, path: Path, town: str) -> None:
         "corrections": summary.corrections,
         "ignored": summary.ignored,
         "not_understood": summary.not_understood,
+        "failed": summary.failed,
         "answered": summary.statuses[MessageStatus.ANSWERED]
         + summary.statuses[MessageStatus.CORRECTION_UNMATCHED],
         "unregistered": summary.statuses[MessageStatus.UNREGISTERED],
@@ -173,15 +193,19 @@ def print_replay_summary(summary, registrar, path: Path, town: str) -> None:
     for key, value in figures.items():
         out.add_row(labels[key], str(value))
     console.print(out)
+    if summary.encoding not in ("utf-8", "utf-8-sig"):
+        console.print(say("replay_encoding", encoding=summary.encoding.upper()), markup=False)
     if registrar.rooms_registered:
-        console.print(
-            say("replay_registered_rooms", town=town, rooms="、".join(registrar.rooms_registered))
-        )
+        rooms = "、".join(registrar.rooms_registered)
+        console.print(say("replay_registered_rooms", town=town, rooms=rooms), markup=False)
     if registrar.people_registered:
         console.print(say("replay_registered_people", count=len(registrar.people_registered)))
     for bad in summary.bad_lines:
         reason = say(f"bad_line_reasons.{bad.reason}", detail=bad.detail)
         errors.print(say("bad_line", number=bad.number, reason=reason), markup=False)
+    if rejects is not None:
+        kept = say("bad_lines_kept", count=len(summary.bad_lines), path=rejects)
+        errors.print(kept, markup=False, soft_wrap=True)
 
 
 # -- export ---------------------------------------------------------------------------

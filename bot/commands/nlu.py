@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -11,8 +12,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.inbound import clean_text
 from bot.logs import configure_logging
 from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 def _now(raw: str | None, timezone: str) -> datetime:
@@ -28,25 +32,42 @@ def _dump(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def _parse_line(parser: Any, raw: bytes, timezone: str) -> dict[str, Any]:
+    """The parse of one JSONL line; raises ValueError for a line that is not a request."""
+    try:
+        line = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 (byte {error.start + 1})") from None
+    item = json.loads(line)
+    if not isinstance(item, dict):
+        raise ValueError("a line must be a JSON object")
+    now = _now(item.get("now"), timezone)
+    text = item.get("text")
+    if text is not None and not isinstance(text, str):
+        raise ValueError('"text" must be a string')
+    line_id = item.get("id")
+    if line_id is not None and not isinstance(line_id, (str, int)):
+        raise ValueError('"id" must be a string or a number')
+    if isinstance(line_id, str):
+        line_id = clean_text(line_id)
+    return parser.parse(clean_text(text), now, id=line_id).to_dict()
+
+
 def _parse_jsonl(parser: Any, path: Path, timezone: str) -> None:
-    """One output object per input line, in order; a bad line yields an error object."""
-    handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8-sig")
+    """One output object per input line, in order; a bad line (or one the parser cannot
+    handle) yields an error object and the next line is parsed."""
+    handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                item = json.loads(line)
-                if not isinstance(item, dict):
-                    raise ValueError("a line must be a JSON object")
-                now = _now(item.get("now"), timezone)
-                text = item.get("text")
-                if text is not None and not isinstance(text, str):
-                    raise ValueError('"text" must be a string')
+                _dump(_parse_line(parser, raw, timezone))
             except ValueError as error:
                 _dump({"id": None, "line": number, "error": str(error)})
-                continue
-            _dump(parser.parse(text, now, id=item.get("id")).to_dict())
+            except Exception as error:  # e.g. OverflowError on a 309-digit number
+                log.exception("parse failed on line %d", number)
+                _dump({"id": None, "line": number, "error": f"{type(error).__name__}: {error}"})
 
 
 def parse(

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.paths import inside, safe_file_stem
 from bot.reports.compose import compose_report
 from bot.reports.model import ComposedReport, ReportData, ReportError
 from bot.reports.phrasebook import Phrasebook, load_phrasebook
@@ -42,7 +43,7 @@ def _today(settings: Settings) -> date:
 
 def default_path(settings: Settings, title: str, fmt: str) -> Path:
     """Drafts go to <data_dir>/reports/<title>.<ext>, named as the office would name them."""
-    return settings.data_dir / "reports" / f"{title}{FORMATS[fmt]}"
+    return inside(settings.data_dir / "reports", safe_file_stem(title, "report") + FORMATS[fmt])
 
 
 def _check(fmt: str, year: int, today: date, phrases: Phrasebook) -> None:

@@ -16,12 +16,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.message import Reply
+from bot.paths import inside, safe_file_stem
 from bot.scheduler import texts
 from bot.scheduler.config import TownPlan, owner_ids, owners_by_section, town_plan
-from bot.scheduler.models import ScheduleState
+from bot.scheduler.models import DeliveryClaim, ScheduleState
 from bot.scheduler.workdays import first_workday_of_month, is_workday
 from bot.settings import Settings
 from bot.storage.aggregate import SECTION_IDS, Total, period_range, totals, uncovered_sections
@@ -310,7 +312,8 @@ def plan_draft(
 
         report = draft(session, town, year, as_of=today, settings=settings)
         folder = Path(settings.data_dir) / "reports" / "scheduled" / today.isoformat()
-        path = write(report, "docx", folder / f"{report.title}{FORMATS['docx']}")
+        name = safe_file_stem(report.title, "report") + FORMATS["docx"]
+        path = write(report, "docx", inside(folder, name))
     return replace(delivery, reply=Reply(text, file=path))
 
 
@@ -354,6 +357,27 @@ def record(session: Session, delivery: Delivery) -> None:
     state.last_sent_at = utcnow()
 
 
+def claim_key(delivery: Delivery) -> str:
+    """What makes one job message unique: its kind, town and the period (or day) it covers."""
+    period = delivery.key or delivery.now.date().isoformat()
+    return f"{delivery.kind}:{delivery.town_id}:{period}"
+
+
+def claim(session_factory, delivery: Delivery) -> bool:
+    """Record, in its own committed transaction, that `delivery` is about to go out; False
+    when another process already did (the unique key is the fence between two leaders)."""
+    with session_factory() as session:
+        session.add(
+            DeliveryClaim(key=claim_key(delivery), town_id=delivery.town_id, kind=delivery.kind)
+        )
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return False
+    return True
+
+
 def deliver(
     session_factory,
     settings: Settings,
@@ -363,13 +387,24 @@ def deliver(
     now: datetime,
     *,
     channel: str | None = "wechaty",
+    still_leader: Callable[[], bool] | None = None,
 ) -> Delivery:
-    """Plan, send, record — the one path every scheduled job takes."""
+    """Plan, send, record — the one path every scheduled job takes.
+
+    Right before sending, the process checks that it still holds the leadership
+    (`still_leader`) and claims the delivery's unique key: a leader that lost its lock
+    sends nothing, and two leaders never send the same message twice."""
     with session_factory() as session:
         if session.get(Town, town_id) is None:
             log.info("scheduler: town %s no longer exists; %s skipped", town_id, kind)
             return Delivery(kind, town_id, "", local_now(now, settings), skipped="no_town")
         delivery = plan(session, settings, kind, town_id, now, channel=channel)
+        if delivery.sends and still_leader is not None and not still_leader():
+            log.warning("scheduler: %s for %s not sent: leadership lost", kind, delivery.town)
+            return _skip(delivery, "not_leader")
+        if delivery.sends and not claim(session_factory, delivery):
+            log.warning("scheduler: %s for %s already sent elsewhere", kind, delivery.town)
+            return _skip(delivery, "already_sent")
         if delivery.sends:
             sender(delivery.room, delivery.reply)
             log.info("scheduler: %s sent to %s for %s", kind, delivery.room, delivery.town)

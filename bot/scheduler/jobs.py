@@ -9,6 +9,7 @@ running service installs a JobContext (settings, ledger, sender) that the jobs l
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -35,6 +36,8 @@ class JobContext:
     session_factory: object
     sender: Sender
     channel: str | None = "wechaty"
+    # Checked right before each send: does this process still hold the leader lock?
+    still_leader: Callable[[], bool] | None = None
 
 
 _context: JobContext | None = None
@@ -73,6 +76,7 @@ async def run_kind(kind: str, town_id: int, now_iso: str | None = None) -> Deliv
             int(town_id),
             now,
             channel=context.channel,
+            still_leader=context.still_leader,
         ),
     )
 

@@ -81,3 +81,15 @@ class ScheduleState(Base):
     last_hash = Column(String(64))
     last_key = Column(String(32))  # e.g. "2024-10" for a digest, "2024" for a draft
     last_sent_at = Column(UTCDateTime)
+
+
+class DeliveryClaim(Base):
+    """One row per job message that went out (or was about to): its key is unique, so a
+    message is sent at most once even when two processes both believe they lead."""
+
+    __tablename__ = "scheduler_deliveries"
+
+    key = Column(String(120), primary_key=True)  # "digest:3:2024-10", "reminder:3:2024-11-04"
+    town_id = Column(Integer, ForeignKey("towns.id"), nullable=False)
+    kind = Column(String(32), nullable=False)
+    claimed_at = Column(UTCDateTime, nullable=False, default=utcnow)

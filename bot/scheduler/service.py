@@ -7,7 +7,10 @@ the ledger database, run by exactly one process.
   back within the grace time sends the 09:00 job once.
 - Leader: on PostgreSQL, the process holding `pg_try_advisory_lock(key)` on a dedicated
   connection runs the scheduler; the others retry every few seconds and take over when the
-  leader's connection goes (crash, restart). The key is derived from the database and
+  leader's connection goes (crash, restart). The leader checks that it still holds the
+  lock as often as the others retry, and right before every send; each job message also
+  claims a unique key (scheduler_deliveries) before it goes out, so even two processes
+  that both believe they lead send it at most once. The key is derived from the database and
   schema, so two ledgers on one server do not block each other. On SQLite one process is
   assumed (SQLite is a single-machine database): an exclusive file lock beside the
   database file stops a second process on the same machine all the same.
@@ -23,6 +26,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -47,6 +51,14 @@ class LeaderLock(Protocol):
     def release(self) -> None: ...
 
 
+# A bigint advisory lock shows in pg_locks as classid (high 32 bits), objid (low), objsubid 1.
+_HOLDS_LOCK = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND pid = pg_backend_pid() AND objsubid = 1"
+    " AND classid::bigint = :hi AND objid::bigint = :lo)"
+)
+
+
 class PostgresLeaderLock:
     """A session-level advisory lock held on a connection of its own."""
 
@@ -55,6 +67,7 @@ class PostgresLeaderLock:
         self._conn = None
         self._held = False
         self.key: int | None = None
+        self._guard = threading.Lock()  # jobs check from worker threads
 
     def _connection(self):
         if self._conn is None:
@@ -68,6 +81,10 @@ class PostgresLeaderLock:
         return self._conn
 
     def acquire(self) -> bool:
+        with self._guard:
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         try:
             conn = self._connection()
             self._held = bool(
@@ -80,17 +97,24 @@ class PostgresLeaderLock:
         return self._held
 
     def alive(self) -> bool:
-        """Still connected (a lost connection means a lost lock)."""
-        if self._conn is None or not self._held:
-            return False
-        try:
-            self._conn.execute(text("SELECT 1"))
-            self._conn.commit()
-            return True
-        except Exception as error:
-            log.warning("scheduler: leader connection lost: %s", error)
-            self._drop()
-            return False
+        """Whether this connection still holds the lock (a lost connection lost it)."""
+        with self._guard:
+            if self._conn is None or not self._held or self.key is None:
+                return False
+            unsigned = self.key & 0xFFFFFFFFFFFFFFFF
+            try:
+                held = self._conn.execute(
+                    _HOLDS_LOCK, {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}
+                ).scalar()
+                self._conn.commit()
+            except Exception as error:
+                log.warning("scheduler: leader connection lost: %s", error)
+                self._drop()
+                return False
+            if not held:
+                log.warning("scheduler: the leader lock is no longer held")
+                self._drop()
+            return bool(held)
 
     def _drop(self) -> None:
         self._held = False
@@ -102,6 +126,10 @@ class PostgresLeaderLock:
         self._conn = None
 
     def release(self) -> None:
+        with self._guard:
+            self._release()
+
+    def _release(self) -> None:
         if self._conn is not None and self._held:
             with contextlib.suppress(Exception):
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
@@ -223,7 +251,15 @@ class SchedulerService:
             if not await loop.run_in_executor(None, self.lock.acquire):
                 return False
             log.info("scheduler: this process is the leader; starting jobs")
-            install(JobContext(self.settings, self.session_factory, self.sender, self.channel))
+            install(
+                JobContext(
+                    self.settings,
+                    self.session_factory,
+                    self.sender,
+                    self.channel,
+                    still_leader=self.lock.alive,
+                )
+            )
             self.scheduler = self._new_scheduler()
             self.scheduler.start()  # due and misfired jobs (within grace) run now, once
         elif not await loop.run_in_executor(None, self.lock.alive):
@@ -269,12 +305,30 @@ class SchedulerService:
                 self.scheduler.shutdown(wait=False)
             self.scheduler = None
 
+    async def check_lease(self) -> bool:
+        """While leading: stop the scheduler at once if the lock is gone."""
+        if self.scheduler is None:
+            return False
+        if await asyncio.get_running_loop().run_in_executor(None, self.lock.alive):
+            return True
+        log.warning("scheduler: leadership lost; standing by")
+        self._stop_scheduler()
+        return False
+
     async def serve(self) -> None:
-        """Until cancelled: lead (sync every minute) or stand by (retry the lock)."""
+        """Until cancelled: lead (check the lock as often as a standby retries it, sync
+        jobs every `sync_interval`) or stand by (retry the lock)."""
+        loop = asyncio.get_running_loop()
         try:
             while True:
-                leader = await self.step()
-                await asyncio.sleep(self.sync_interval if leader else self.retry_interval)
+                if not await self.step():
+                    await asyncio.sleep(self.retry_interval)
+                    continue
+                next_sync = loop.time() + self.sync_interval
+                while loop.time() < next_sync:
+                    await asyncio.sleep(min(self.retry_interval, next_sync - loop.time()))
+                    if not await self.check_lease():
+                        break
         finally:
             self.close()
 

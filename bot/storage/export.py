@@ -126,7 +126,8 @@ def to_csv(rows: list[FactRow]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_cell(getattr(row, c)) for c in COLUMNS])
+        values = [getattr(row, c) for c in COLUMNS]
+        writer.writerow([as_text_cell(v) if isinstance(v, str) else _cell(v) for v in values])
     return buffer.getvalue()
 
 
@@ -141,6 +142,16 @@ def _json_value(value):
 def to_json(rows: list[FactRow]) -> str:
     data = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
     return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+# A cell beginning with one of these is a formula to a spreadsheet (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: str) -> str:
+    """A text that a spreadsheet shows as written, never evaluates: quoted with a leading
+    apostrophe when it begins like a formula (OWASP's advice for CSV/XLSX exports)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def write_xlsx(rows: list[FactRow], path: Path) -> None:
@@ -158,6 +169,8 @@ def write_xlsx(rows: list[FactRow], path: Path) -> None:
                 value = int(value) if value == value.to_integral_value() else float(value)
             elif isinstance(value, datetime):
                 value = value.replace(tzinfo=None)  # Excel has no time zones; local time
+            elif isinstance(value, str):
+                value = as_text_cell(value)
             cells.append(value)
         sheet.append(cells)
     sheet.freeze_panes = "A2"

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -55,8 +56,9 @@ class MessageStatus:
     UNREGISTERED = "unregistered"  # unknown room or person: no ledger access
     REVIEW_DISMISSED = "review_dismissed"
     REVIEW_ASSIGNED = "review_assigned"
+    FAILED = "failed"  # handling raised an error: stored with the reason, waits for review
 
-    REVIEW_QUEUE = (NOT_UNDERSTOOD,)
+    REVIEW_QUEUE = (NOT_UNDERSTOOD, FAILED)
 
 
 class FactStatus:
@@ -125,7 +127,6 @@ class Message(Base):
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("channel", "channel_message_id"),
         # the sender's last log in a room (corrections)
         Index("ix_messages_person_room_sent", "person_id", "room_id", "sent_at"),
         Index("ix_messages_status", "status"),
@@ -156,6 +157,16 @@ class Message(Base):
     facts = relationship(
         "Fact", back_populates="message", foreign_keys="Fact.message_id", order_by="Fact.id"
     )
+
+
+# A message's identity: chat exports number their messages per room (migration 0004).
+Index(
+    "uq_messages_identity",
+    Message.channel,
+    func.coalesce(Message.channel_room_id, ""),
+    Message.channel_message_id,
+    unique=True,
+)
 
 
 class Fact(Base):

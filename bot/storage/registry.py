@@ -6,6 +6,8 @@ registers nothing twice. Callers commit.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,15 @@ class RegistryError(ValueError):
     """A registration request that cannot be honoured (unknown town, bad role…)."""
 
 
+# A town's name: Chinese characters, letters and digits (and the middle dot), 2-20 of them.
+# It names files and folders and is read aloud in chat: nothing else belongs in it.
+_TOWN_NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9·]{2,20}")
+
+
+def valid_town_name(name: str) -> bool:
+    return bool(_TOWN_NAME.fullmatch(name or ""))
+
+
 def find_town(session: Session, name: str) -> Town | None:
     return session.execute(select(Town).where(Town.name == name)).scalar_one_or_none()
 
@@ -24,6 +35,8 @@ def get_or_create_town(session: Session, name: str) -> Town:
     name = name.strip()
     if not name:
         raise RegistryError("town name is empty")
+    if not valid_town_name(name):
+        raise RegistryError(f"not a town name: {name[:40]!r}")
     town = find_town(session, name)
     if town is None:
         town = Town(name=name)
@@ -106,7 +119,7 @@ def add_person(
         person = Person(
             channel=channel,
             channel_person_id=channel_person_id,
-            display_name=display_name or channel_person_id,
+            display_name=(display_name or channel_person_id)[:100],
             town_id=town.id,
             role=role,
         )
@@ -115,7 +128,7 @@ def add_person(
         person.town_id = town.id
         person.role = role
         if display_name:
-            person.display_name = display_name
+            person.display_name = display_name[:100]
     session.flush()
     return person
 

@@ -65,6 +65,16 @@ def to_decimal(value: float | int | str | Decimal) -> Decimal:
     return Decimal(value)
 
 
+def unit_kind(unit: str) -> str | None:
+    """count, money, percent, people, time, area, length or weight (data/units.yml)."""
+    if unit in MONEY_FACTORS:
+        return "money"
+    if unit in RATE_UNITS:
+        return "percent"
+    spec = _unit_data().get("units", {}).get(unit)
+    return spec.get("kind") if isinstance(spec, dict) else None
+
+
 def is_rate(unit: str) -> bool:
     return unit in RATE_UNITS
 

@@ -211,6 +211,11 @@ class LoopbackPuppetService:
 
     # ---- the wire ------------------------------------------------------------------
 
+    def emit_raw(self, kind: pb.EventType, payload: str) -> None:
+        """Send any event payload text as it is (what a newer or odder server sends)."""
+        if self._stream is not None:
+            self._stream.queue.put_nowait(pb.EventResponse(type=kind, payload=payload))
+
     def _emit(self, kind: pb.EventType, payload: dict[str, Any]) -> None:
         event = pb.EventResponse(type=kind, payload=json.dumps(payload, ensure_ascii=False))
         if self._stream is not None and not self._stream.silent:

@@ -39,14 +39,17 @@ def register_town(
     town: str = "双土镇",
     rooms: dict[str, str] | None = None,
     people: dict[str, str] | None = None,
+    roles: dict[str, str] | None = None,
 ) -> None:
-    """Bind WeChat rooms (id -> topic) to a town and register its staff (id -> name)."""
+    """Bind WeChat rooms (id -> topic) to a town and register its people (id -> name), as
+    staff unless `roles` says otherwise (id -> role)."""
     with session_factory() as session:
         town_row = get_or_create_town(session, town)
         for room_id, topic in (rooms or {}).items():
             bind_room(session, CHANNEL, room_id, town_row, topic=topic)
         for person_id, name in (people or {}).items():
-            add_person(session, CHANNEL, person_id, town_row, display_name=name)
+            role = (roles or {}).get(person_id, "staff")
+            add_person(session, CHANNEL, person_id, town_row, display_name=name, role=role)
         session.commit()
 
 
