@@ -114,7 +114,7 @@ def _written(text: str) -> Finding | None:
 
 
 def _values(result: ParseResult) -> list[tuple[Decimal, str]]:
-    values = [(to_decimal(f.value), f.unit) for f in result.facts]
+    values = [(to_decimal(f.value), f.unit) for f in result.work]
     correction = result.correction
     if correction is not None and correction.value is not None:
         values.append((to_decimal(correction.value), correction.unit or ""))
@@ -147,7 +147,7 @@ def check(text: str, result: ParseResult, today: date) -> Finding | None:
     table = limits()
     latest = today + timedelta(days=int(table.get("future_days", 7)))
     earliest = int(table.get("earliest_year", 2000))
-    for fact in result.facts:
+    for fact in result.work:
         if fact.date > latest:
             return Finding("future_date", fact.date.isoformat())
         if fact.date.year < earliest:
