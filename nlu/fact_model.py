@@ -343,7 +343,7 @@ class LearnedFactReader(GraphComponent):
     ) -> Fact | None:
         unit = quantity.unit
         if rule is not None and rule.section == section:
-            return replace(rule, role=role if role != "new" else "new")
+            return replace(rule, role=role)
         activity = activity_at(analysis, section, unit or "", quantity.start)
         if activity is None:
             return None
