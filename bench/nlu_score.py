@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.storage.units import base_units
 from nlu.result import NOT_WORK_ROLES  # figures that are not work done: never summed
 
 
@@ -23,8 +24,6 @@ def fact_key(fact: dict[str, Any], canonical_units: bool = False) -> tuple[str, 
     compared by their base with `canonical_units`: 3起 and 3件 are the same figure there)."""
     unit = fact["unit"]
     if canonical_units:
-        from bot.storage.units import base_units
-
         base = base_units().get(unit)
         if base is not None and base[1] == 1:
             unit = base[0]

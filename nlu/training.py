@@ -32,6 +32,7 @@ def _inputs(settings: Settings, config: Path) -> Iterable[Path]:
         if folder.is_dir():
             yield from sorted(p for p in folder.rglob("*") if p.is_file())
     yield PROJECT_ROOT / "data" / "sections.yml"
+    yield PROJECT_ROOT / "data" / "units.yml"  # measure words the number reader knows
     yield from sorted((PROJECT_ROOT / "nlu").glob("*.py"))
 
 
