@@ -107,14 +107,56 @@ def quantity_features(
     return features
 
 
-def message_features(extraction: Extraction, analysis: Analysis) -> list[str]:
-    """Indicators for a whole message: its wording and what the exact readers found."""
-    body = masked(analysis.norm[analysis.body_start :])[:300]
-    features = list(_ngrams("c:", body))
-    features.extend(f"as:{m.activity.section}" for m in analysis.activities if m.activity)
-    features.extend(f"am:{m.name}" for m in analysis.activities)
-    features.extend(f"q:{fact.section}" for fact in extraction.facts)
-    features.extend(f"u:{q.unit or '-'}" for q in analysis.quantities)
-    features.append(f"nq:{min(len(analysis.quantities), 3)}")
+# A sentence-like piece of a message: one reported event at most, as a clerk reads it.
+_SEGMENT_BREAK = re.compile(r"[，,。；;！!？?\n\r]+")
+
+
+def event_segments(analysis: Analysis) -> list[tuple[int, int]]:
+    """The message body cut at sentence punctuation and line breaks (not at 、 or spaces:
+    "在双河村、桂花村各摆了一次坝坝会" is one event's words)."""
+    bounds: list[tuple[int, int]] = []
+    start = analysis.body_start
+    for brk in _SEGMENT_BREAK.finditer(analysis.norm, analysis.body_start):
+        if brk.start() > start:
+            bounds.append((start, brk.start()))
+        start = brk.end()
+    if start < len(analysis.norm):
+        bounds.append((start, len(analysis.norm)))
+    return bounds
+
+
+def segment_features(
+    extraction: Extraction, analysis: Analysis, segments: list[tuple[int, int]], index: int
+) -> list[str]:
+    """Indicators for segment `index`: its own wording, its neighbours', what the exact readers
+    found in it (activity phrases, numbers and their units) and the message's signals."""
+    norm = analysis.norm
+    start, end = segments[index]
+    text = masked(norm[start:end])[:120]
+    features = list(_ngrams("c:", text))
+    if index > 0:
+        before = segments[index - 1]
+        features.extend(_ngrams("p:", masked(norm[before[0] : before[1]])[-12:], (1, 2)))
+    else:
+        features.append("first")
+    if index + 1 < len(segments):
+        after = segments[index + 1]
+        features.extend(_ngrams("x:", masked(norm[after[0] : after[1]])[:12], (1, 2)))
+    else:
+        features.append("last")
+    features.append(f"ns:{min(len(segments), 4)}")
+    inside = [m for m in analysis.activities if start <= m.start < end]
+    features.extend(f"as:{m.activity.section}" for m in inside if m.activity)
+    features.extend(f"am:{m.name}" for m in inside)
+    if not inside:
+        features.append("no_activity")
+    numbers = [q for q in analysis.quantities if start <= q.start < end]
+    features.extend(f"u:{q.unit or '-'}" for q in numbers)
+    features.append(f"nq:{min(len(numbers), 2)}")
+    rules = {
+        anchor: fact.section
+        for anchor, fact in zip(extraction.fact_anchors, extraction.facts, strict=False)
+    }
+    features.extend(f"q:{rules[q.start]}" for q in numbers if q.start in rules)
     features.extend(f"s:{name}" for name in SIGNALS if extraction.signals.get(name))
     return features

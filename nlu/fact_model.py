@@ -14,7 +14,8 @@ message said to log work holds only figures that are not work done, its intent.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from nlu.components import (
     message_now,
 )
 from nlu.corpus import LABELS_KEY, NOT_WORK_ROLES
-from nlu.fact_features import message_features, quantity_features
+from nlu.fact_features import event_segments, quantity_features, segment_features
 from nlu.facts import Analysis, Extraction, date_at, place_at
 from nlu.linear import LinearModel
 from nlu.numbers import normalize_width
@@ -45,8 +46,9 @@ from nlu.sections import Activity, activity_for_unit, section_by_id
 log = logging.getLogger(__name__)
 
 QUANTITY_FILE = "quantities.npz"
-EVENT_FILE = "events.npz"
-EVENT_UNIT_FILE = "event_units.npz"
+EVENT_FILE = "event_segments.npz"
+EVENT_KIND_FILE = "event_kinds.npz"
+EVENT = "event"
 NONE = "none"
 WORK_PREFIXES = ("new:", "stock:")
 
@@ -68,13 +70,16 @@ def _occurrences(norm: str, span: str) -> list[tuple[int, int]]:
     return found
 
 
-def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """The class of each number of the message and the classes of its digitless events.
+Event = tuple[str, str, int]  # section, unit, where its words start (-1: not found)
+
+
+def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[str], list[Event]]:
+    """The class of each number of the message and its digitless events.
 
     A labelled figure claims the number its span overlaps (the one of the same value first); a
-    fact whose span overlaps no number is an event, learned as `section|unit`."""
+    fact whose span overlaps no number is an event, found where its words are."""
     classes = [NONE] * len(analysis.quantities)
-    events: list[str] = []
+    events: list[Event] = []
     items: list[tuple[dict[str, Any], str]] = []
     for fact in labels.get("facts") or []:
         role = fact.get("role", "new")
@@ -84,10 +89,11 @@ def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[st
         role = other.get("role")
         items.append((other, role if role in NOT_WORK_ROLES else NONE))
     for item, label in items:
+        found = _occurrences(analysis.norm, item["span"])
         overlapping = [
             i
             for i, q in enumerate(analysis.quantities)
-            for start, end in _occurrences(analysis.norm, item["span"])
+            for start, end in found
             if q.start < end and start < q.end and classes[i] == NONE
         ]
         if overlapping:
@@ -99,8 +105,21 @@ def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[st
             ]
             classes[(same or overlapping)[0]] = label
         elif "section" in item and label.startswith(WORK_PREFIXES):
-            events.append(f"{item['section']}|{item['unit']}")
+            events.append((item["section"], item["unit"], found[0][0] if found else -1))
     return classes, events
+
+
+def segment_labels(segments: list[tuple[int, int]], events: list[Event]) -> list[str] | None:
+    """`section|unit` for each segment that holds an event's words, else `none`; None when an
+    event's words cannot be found (the message then teaches nothing about events)."""
+    labels = [NONE] * len(segments)
+    for section, unit, start in events:
+        index = next((i for i, (a, b) in enumerate(segments) if a <= start < b), -1)
+        if index < 0:
+            return None
+        if labels[index] == NONE:
+            labels[index] = f"{section}|{unit}"
+    return labels
 
 
 def _section_activity(section_id: str, unit: str) -> Activity | None:
@@ -119,6 +138,201 @@ def activity_at(analysis: Analysis, section_id: str, unit: str, position: int) -
     if chosen is not None and chosen.activity is not None:
         return activity_for_unit(chosen.activity, unit)
     return _section_activity(section_id, unit)
+
+
+Sample = tuple[Extraction, "dict[str, Any] | None", "str | None"]  # labels, intent
+
+
+@dataclass(frozen=True)
+class FactModels:
+    """The three trained models and the event threshold; pure, so benches can fit and read
+    without Rasa's graph."""
+
+    quantities: LinearModel
+    events: LinearModel  # a segment reports digitless work, or not
+    event_kinds: LinearModel  # which: `section|unit`
+    event_threshold: float
+
+    @classmethod
+    def fit(cls, samples: Iterable[Sample], config: dict[str, Any]) -> FactModels | None:
+        """Train on corpus lines (with labels) and Rasa YAML examples (without: their numbers
+        take the lexicon's reading in a log and none in chatter; their events are unknown, so
+        only chatter teaches the event models from them)."""
+        q_rows: list[list[str]] = []
+        q_labels: list[str] = []
+        e_rows: list[list[str]] = []
+        e_labels: list[str] = []
+        for extraction, labels, intent in samples:
+            analysis = extraction.analysis
+            if analysis is None:
+                continue
+            rules = rule_readings(extraction)
+            if labels:
+                classes, events = training_labels(analysis, labels)
+            else:
+                classes = [
+                    f"new:{rules[q.start][0]}"
+                    if intent == "log_activity" and q.start in rules
+                    else NONE
+                    for q in analysis.quantities
+                ]
+                events = []
+            for index, label in enumerate(classes):
+                quantity = analysis.quantities[index]
+                q_rows.append(
+                    quantity_features(extraction, analysis, index, rules.get(quantity.start))
+                )
+                q_labels.append(label)
+            if not labels and intent == "log_activity":
+                continue
+            segments = event_segments(analysis)
+            kinds = segment_labels(segments, events)
+            if kinds is None:
+                continue
+            for index, kind in enumerate(kinds):
+                e_rows.append(segment_features(extraction, analysis, segments, index))
+                e_labels.append(kind)
+        positives = [
+            (row, kind) for row, kind in zip(e_rows, e_labels, strict=True) if kind != NONE
+        ]
+        if not q_rows or len({kind for _, kind in positives}) < 2:
+            log.warning("no labelled corpus found; the fact model is empty")
+            return None
+        c, event_c, min_count = config["C"], config["event_C"], config["min_count"]
+        return cls(
+            quantities=LinearModel.fit(q_rows, q_labels, c=c, min_count=min_count),
+            events=LinearModel.fit(
+                e_rows,
+                [EVENT if k != NONE else NONE for k in e_labels],
+                c=event_c,
+                min_count=min_count,
+            ),
+            event_kinds=LinearModel.fit(
+                [row for row, _ in positives],
+                [kind for _, kind in positives],
+                c=event_c,
+                min_count=min_count,
+            ),
+            event_threshold=float(config["event_threshold"]),
+        )
+
+    def save(self, folder: Path) -> None:
+        self.quantities.save(folder / QUANTITY_FILE)
+        self.events.save(folder / EVENT_FILE)
+        self.event_kinds.save(folder / EVENT_KIND_FILE)
+
+    @classmethod
+    def load(cls, folder: Path, config: dict[str, Any]) -> FactModels:
+        return cls(
+            quantities=LinearModel.load(folder / QUANTITY_FILE),
+            events=LinearModel.load(folder / EVENT_FILE),
+            event_kinds=LinearModel.load(folder / EVENT_KIND_FILE),
+            event_threshold=float(config["event_threshold"]),
+        )
+
+    def read(self, extraction: Extraction, analysis: Analysis) -> Extraction:
+        """The extraction with the learned facts (and figures that are not work) in place."""
+        facts: list[Fact] = []
+        anchors: list[int] = []
+        others: list[Fact] = []
+        rules = rule_readings(extraction)
+        rule_facts = dict(zip(extraction.fact_anchors, extraction.facts, strict=False))
+        if analysis.quantities:
+            rows = [
+                quantity_features(extraction, analysis, i, rules.get(q.start))
+                for i, q in enumerate(analysis.quantities)
+            ]
+            scores = self.quantities.scores(rows)
+            for quantity, row in zip(analysis.quantities, scores, strict=True):
+                label = self.quantities.classes[int(row.argmax())]
+                if label == NONE:
+                    continue
+                role, _, section = label.partition(":")
+                section = section or (rules.get(quantity.start) or ("", ""))[0]
+                if not section:
+                    continue
+                fact = _number_fact(
+                    analysis, rule_facts.get(quantity.start), section, quantity, role
+                )
+                if fact is None:
+                    continue
+                if role in NOT_WORK_ROLES:
+                    others.append(fact)
+                else:
+                    facts.append(fact)
+                    anchors.append(quantity.start)
+        for position, fact in self._events(extraction, analysis, facts, anchors):
+            facts.append(fact)
+            anchors.append(position)
+        return replace(extraction, facts=facts + others, fact_anchors=anchors + [-1] * len(others))
+
+    def _events(
+        self, extraction: Extraction, analysis: Analysis, facts: list[Fact], anchors: list[int]
+    ) -> Iterator[tuple[int, Fact]]:
+        """One fact of value 1 for each segment that reports work without a written count."""
+        segments = event_segments(analysis)
+        if not segments:
+            return
+        rows = [segment_features(extraction, analysis, segments, i) for i in range(len(segments))]
+        is_event = self.events.scores(rows)[:, self.events.classes.index(EVENT)]
+        previous = ""
+        for (start, end), row, score in zip(segments, rows, is_event, strict=True):
+            if score < self.event_threshold:
+                previous = ""
+                continue
+            kinds = self.event_kinds.scores([row])[0]
+            kind = self.event_kinds.classes[int(kinds.argmax())]
+            section, _, unit = kind.partition("|")
+            written = any(
+                fact.section == section and start <= anchor < end
+                for fact, anchor in zip(facts, anchors, strict=True)
+            )
+            if written or kind == previous:
+                continue  # the count is written, or the sentence goes on about the same event
+            previous = kind
+            position = next(
+                (
+                    m.start
+                    for m in analysis.activities
+                    if start <= m.start < end and m.activity and m.activity.section == section
+                ),
+                start,
+            )
+            activity = activity_at(analysis, section, unit, position)
+            if activity is None:
+                continue
+            yield (
+                position,
+                Fact(
+                    section=section,
+                    activity=activity.name,
+                    value=1.0,
+                    unit=unit,
+                    date=date_at(analysis, position),
+                    place=place_at(analysis, position),
+                ),
+            )
+
+
+def _number_fact(
+    analysis: Analysis, rule: Fact | None, section: str, quantity: Any, role: str
+) -> Fact | None:
+    unit = quantity.unit
+    if rule is not None and rule.section == section:
+        return replace(rule, role=role)
+    activity = activity_at(analysis, section, unit or "", quantity.start)
+    if activity is None:
+        return None
+    unit = unit or activity.default_unit
+    return Fact(
+        section=section,
+        activity=activity.name,
+        value=quantity.value,
+        unit=unit,
+        date=date_at(analysis, quantity.start),
+        place=place_at(analysis, quantity.start),
+        role=role,
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -140,16 +354,12 @@ class LearnedFactReader(GraphComponent):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        quantities: LinearModel | None = None,
-        events: LinearModel | None = None,
-        event_units: LinearModel | None = None,
+        models: FactModels | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
-        self._quantities = quantities
-        self._events = events
-        self._event_units = event_units
+        self._models = models
 
     @classmethod
     def create(
@@ -170,101 +380,47 @@ class LearnedFactReader(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LearnedFactReader:
+        merged = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as folder:
-                quantities = LinearModel.load(Path(folder) / QUANTITY_FILE)
-                events = LinearModel.load(Path(folder) / EVENT_FILE)
-                event_units = LinearModel.load(Path(folder) / EVENT_UNIT_FILE)
+                models = FactModels.load(Path(folder), merged)
         except (ValueError, FileNotFoundError, OSError):
             log.warning("fact model not found; the lexicon's reading is used")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, quantities, events, event_units)
-
-    # --- training ---------------------------------------------------------------------------
+        return cls(config, model_storage, resource, models)
 
     def train(self, training_data: TrainingData) -> Resource:
-        q_rows: list[list[str]] = []
-        q_labels: list[str] = []
-        m_rows: list[list[str]] = []
-        m_labels: list[list[str]] = []
-        u_rows: list[list[str]] = []
-        u_labels: list[str] = []
-        for example in training_data.training_examples:
-            text = example.get(TEXT)
-            if not text:
-                continue
-            labels = example.get(LABELS_KEY)
-            intent = example.get(INTENT)
-            now = datetime.fromisoformat(labels["now"]) if labels else TRAINING_NOW
-            extraction = extraction_of(Message(data={TEXT: text}), now)
-            analysis = extraction.analysis
-            if analysis is None:
-                continue
-            rules = rule_readings(extraction)
-            if labels:
-                classes, events = training_labels(analysis, labels)
-            else:
-                # Rasa's YAML examples carry no fact labels: the lexicon's reading of their
-                # numbers (work in a log, nothing in chatter) stands in for them; their digitless
-                # events are unknown, so only chatter teaches the event model from them.
-                classes = [
-                    f"new:{rules[q.start][0]}"
-                    if intent == "log_activity" and q.start in rules
-                    else NONE
-                    for q in analysis.quantities
-                ]
-                events = []
-            for index, label in enumerate(classes):
-                quantity = analysis.quantities[index]
-                q_rows.append(
-                    quantity_features(extraction, analysis, index, rules.get(quantity.start))
-                )
-                q_labels.append(label)
-            if labels or intent != "log_activity":
-                features = message_features(extraction, analysis)
-                m_rows.append(features)
-                m_labels.append(sorted({event.partition("|")[0] for event in events}))
-                for event in events:
-                    section, _, unit = event.partition("|")
-                    u_rows.append([*features, f"sec:{section}"])
-                    u_labels.append(unit)
-        if not q_rows or not m_rows or len(set(u_labels)) < 2:
-            log.warning("no labelled corpus found; the fact model is empty")
+        samples = (
+            (
+                extraction_of(
+                    Message(data={TEXT: example.get(TEXT)}),
+                    datetime.fromisoformat(example.get(LABELS_KEY)["now"])
+                    if example.get(LABELS_KEY)
+                    else TRAINING_NOW,
+                ),
+                example.get(LABELS_KEY),
+                example.get(INTENT),
+            )
+            for example in training_data.training_examples
+            if example.get(TEXT)
+        )
+        self._models = FactModels.fit(samples, self._config)
+        if self._models is None:
             return self._resource
-        self._quantities = LinearModel.fit(
-            q_rows, q_labels, c=self._config["C"], min_count=self._config["min_count"]
-        )
-        self._events = LinearModel.fit(
-            m_rows,
-            m_labels,
-            multilabel=True,
-            c=self._config["event_C"],
-            min_count=self._config["min_count"],
-        )
-        self._event_units = LinearModel.fit(
-            u_rows, u_labels, c=self._config["event_C"], min_count=self._config["min_count"]
-        )
-        log.info(
-            "fact model trained",
-            extra={"numbers": len(q_rows), "messages": len(m_rows)},
-        )
+        log.info("fact model trained")
         with self._storage.write_to(self._resource) as folder:
-            self._quantities.save(Path(folder) / QUANTITY_FILE)
-            self._events.save(Path(folder) / EVENT_FILE)
-            self._event_units.save(Path(folder) / EVENT_UNIT_FILE)
+            self._models.save(Path(folder))
         return self._resource
 
-    # --- prediction -------------------------------------------------------------------------
-
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._quantities is None or self._events is None or self._event_units is None:
+        if self._models is None:
             return messages
         for message in messages:
             now = message_now(message, self._config["timezone"])
             extraction = extraction_of(message, now)
             if extraction.analysis is None:
                 continue
-            learned = self.read(extraction, extraction.analysis)
+            learned = self._models.read(extraction, extraction.analysis)
             message.set(EXTRACTION_KEY, learned)
             intent = message.get(INTENT) or {}
             work = [f for f in learned.facts if f.role not in NOT_WORK_ROLES]
@@ -272,88 +428,3 @@ class LearnedFactReader(GraphComponent):
                 # every figure is a running total, a target, a plan or a part: no new work
                 message.set(INTENT, {**intent, INTENT_NAME_KEY: "out_of_scope"}, add_to_output=True)
         return messages
-
-    def read(self, extraction: Extraction, analysis: Analysis) -> Extraction:
-        """The extraction with the learned facts (and figures that are not work) in place."""
-        assert self._quantities and self._events and self._event_units
-        facts: list[Fact] = []
-        anchors: list[int] = []
-        others: list[Fact] = []
-        rules = rule_readings(extraction)
-        rule_facts = dict(zip(extraction.fact_anchors, extraction.facts, strict=False))
-        if analysis.quantities:
-            rows = [
-                quantity_features(extraction, analysis, i, rules.get(q.start))
-                for i, q in enumerate(analysis.quantities)
-            ]
-            scores = self._quantities.scores(rows)
-            for quantity, row in zip(analysis.quantities, scores, strict=True):
-                label = self._quantities.classes[int(row.argmax())]
-                if label == NONE:
-                    continue
-                role, _, section = label.partition(":")
-                section = section or (rules.get(quantity.start) or ("", ""))[0]
-                if not section:
-                    continue
-                fact = self._fact(analysis, rule_facts.get(quantity.start), section, quantity, role)
-                if fact is None:
-                    continue
-                if role in NOT_WORK_ROLES:
-                    others.append(fact)
-                else:
-                    facts.append(fact)
-                    anchors.append(quantity.start)
-        features = message_features(extraction, analysis)
-        event_scores = self._events.scores([features])[0]
-        threshold = float(self._config["event_threshold"])
-        for section, score in zip(self._events.classes, event_scores, strict=True):
-            if score < threshold:
-                continue
-            unit_scores = self._event_units.scores([[*features, f"sec:{section}"]])[0]
-            unit = self._event_units.classes[int(unit_scores.argmax())]
-            if any(f.section == section and f.unit == unit for f in facts):
-                continue  # the count is written: "调解纠纷3件" is not one more event
-            position = next(
-                (
-                    m.start
-                    for m in analysis.activities
-                    if m.activity is not None and m.activity.section == section
-                ),
-                analysis.body_start,
-            )
-            activity = activity_at(analysis, section, unit, position)
-            if activity is None:
-                continue
-            facts.append(
-                Fact(
-                    section=section,
-                    activity=activity.name,
-                    value=1.0,
-                    unit=unit,
-                    date=date_at(analysis, position),
-                    place=place_at(analysis, position),
-                )
-            )
-            anchors.append(position)
-        return replace(extraction, facts=facts + others, fact_anchors=anchors + [-1] * len(others))
-
-    @staticmethod
-    def _fact(
-        analysis: Analysis, rule: Fact | None, section: str, quantity: Any, role: str
-    ) -> Fact | None:
-        unit = quantity.unit
-        if rule is not None and rule.section == section:
-            return replace(rule, role=role)
-        activity = activity_at(analysis, section, unit or "", quantity.start)
-        if activity is None:
-            return None
-        unit = unit or activity.default_unit
-        return Fact(
-            section=section,
-            activity=activity.name,
-            value=quantity.value,
-            unit=unit,
-            date=date_at(analysis, quantity.start),
-            place=place_at(analysis, quantity.start),
-            role=role,
-        )
