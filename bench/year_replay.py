@@ -1,0 +1,163 @@
+"""Whole years: replay a year of group chat written from a real report, compare the draft's
+figures with the report's.
+
+    .venv/bin/python bench/year_replay.py [tests/data/years/NAME ...] [--model-dir D]
+
+Each year folder holds `chat.jsonl` (the chat, each line with `contrib`: what it adds to which
+figure, written by the chat's author and stripped before replay) and `expected.json` (the
+figures the published report states). The chat goes through the real bot (`taizhang replay`
+into a fresh SQLite ledger), then `taizhang report --format json`. A report figure is
+*reproduced* when its section holds a figure of the same value and unit; a draft figure is
+*unsupported* when no activity (or section total) of the chat's contributions in that section
+and unit has its value. Targets (issue 10): ≥ 95 % reproduced, 0 unsupported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+YEARS = ROOT / "tests" / "data" / "years"
+SUMMED = ("count", "amount")
+
+
+def _number(value: Any) -> Decimal:
+    return Decimal(str(value)).normalize()
+
+
+def supported_values(chat: list[dict[str, Any]], year: int) -> dict[tuple[str, str], set]:
+    """Every value a draft may truthfully state per (section, unit): each activity's sum (or
+    latest stated value) and the section's total over its summed activities."""
+    sums: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    latest: dict[tuple[str, str, str], Decimal] = {}
+    for line in chat:
+        if line.get("outside_year") or not line["time"].startswith(str(year)):
+            continue
+        for c in line.get("contrib") or []:
+            key = (c["section"], c["activity"], c["unit"])
+            if c.get("kind", "count") in SUMMED:
+                sums[key] += _number(c["value"])
+            else:
+                latest[key] = _number(c["value"])
+    values: dict[tuple[str, str], set] = defaultdict(set)
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for (section, _, unit), value in sums.items():
+        values[section, unit].add(value.normalize())
+        totals[section, unit] += value
+    for (section, _, unit), value in latest.items():
+        values[section, unit].add(value.normalize())
+    for key, value in totals.items():
+        values[key].add(value.normalize())
+    return values
+
+
+def run_year(folder: Path, model: str | None) -> dict[str, Any]:
+    expected = json.loads((folder / "expected.json").read_text("utf-8"))
+    chat = [json.loads(line) for line in (folder / "chat.jsonl").read_text("utf-8").splitlines()]
+    year = max(
+        (int(line["time"][:4]) for line in chat if not line.get("outside_year")),
+        key=[int(line["time"][:4]) for line in chat].count,
+    )
+    town = chat[0]["room"].removesuffix("法治工作群")
+    with tempfile.TemporaryDirectory(prefix="taizhang-year-") as tmp:
+        work = Path(tmp)
+        stripped = work / "chat.jsonl"
+        stripped.write_text(
+            "".join(
+                json.dumps(
+                    {k: line[k] for k in ("id", "time", "room", "sender", "text")},
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for line in chat
+            ),
+            "utf-8",
+        )
+        env = {**os.environ, "TAIZHANG_DATA_DIR": str(work / "data")}
+        if model:
+            env["TAIZHANG_MODEL_DIR"] = model
+        taizhang = [sys.executable, "-m", "bot.cli"]
+        subprocess.run(
+            [*taizhang, "replay", str(stripped), "--town", town],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        out = work / "report.json"
+        subprocess.run(
+            [
+                *taizhang,
+                "report",
+                "--year",
+                str(year),
+                "--town",
+                town,
+                "--format",
+                "json",
+                "-o",
+                str(out),
+                "--as-of",
+                f"{year + 1}-01-15",
+            ],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        report = json.loads(out.read_text("utf-8"))
+    drafted: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for section in report["sections"]:
+        for fact in section.get("facts") or []:
+            drafted[section["id"], fact["unit"]].append(_number(fact["value"]))
+    reproduced = [
+        f for f in expected if _number(f["value"]) in drafted.get((f["section"], f["unit"]), [])
+    ]
+    supported = supported_values(chat, year)
+    unsupported = [
+        f"{section} {value:f}{unit}"
+        for (section, unit), values in drafted.items()
+        for value in values
+        if value not in supported.get((section, unit), set())
+    ]
+    return {
+        "year": folder.name,
+        "figures": len(expected),
+        "reproduced": len(reproduced),
+        "missed": [
+            f"{f['section']} {f['activity']} {f['value']}{f['unit']}"
+            for f in expected
+            if f not in reproduced
+        ],
+        "draft_figures": sum(len(v) for v in drafted.values()),
+        "unsupported": unsupported,
+    }
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("folders", nargs="*", type=Path)
+    args.add_argument("--model-dir", default=None)
+    opts = args.parse_args()
+    folders = opts.folders or sorted(p for p in YEARS.iterdir() if p.is_dir())
+    total = reproduced = unsupported = 0
+    for folder in folders:
+        result = run_year(folder, opts.model_dir)
+        total += result["figures"]
+        reproduced += result["reproduced"]
+        unsupported += len(result["unsupported"])
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    print(json.dumps({"figures": total, "reproduced": reproduced, "unsupported": unsupported}))
+
+
+if __name__ == "__main__":
+    main()
