@@ -93,10 +93,12 @@ def describe(facts: list, today) -> tuple[str, str]:
 
 
 def run(ctx: ActionContext) -> ActionOutcome:
-    facts = list(ctx.result.work)
-    rows = store_facts(
-        ctx.session, ctx.message, facts, person=ctx.person, town=ctx.town, room=ctx.room
-    )
+    return log_facts(ctx, ctx.message, list(ctx.result.work))
+
+
+def log_facts(ctx: ActionContext, message: Message, facts: list[ParsedFact]) -> ActionOutcome:
+    """Store `facts` as the work `message` reports, and the one-line confirmation."""
+    rows = store_facts(ctx.session, message, facts, person=ctx.person, town=ctx.town, room=ctx.room)
     items, when = describe(rows, ctx.today)
     if len(rows) == 1:
         example = f"{plain(to_decimal(rows[0].value) + 1)}{rows[0].unit}"

@@ -20,6 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -62,6 +64,10 @@ def main() -> None:
     args.add_argument("--no-folds", action="store_true")
     opts = args.parse_args()
     config = LearnedFactReader.get_default_config()
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))["pipeline"]
+    config.update(
+        next(c for c in pipeline if c["name"] == "nlu.fact_model.LearnedFactReader")
+    )
     for item in filter(None, opts.config.split(",")):
         key, _, value = item.partition("=")
         config[key] = float(value)

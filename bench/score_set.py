@@ -50,6 +50,13 @@ def main() -> None:
     args.add_argument("sets", nargs="+", type=Path)
     args.add_argument("--model", type=Path, default=None)
     args.add_argument("--errors", type=Path, default=None, help="write mismatches here (jsonl)")
+    args.add_argument(
+        "--ask-below",
+        type=float,
+        action="append",
+        default=[],
+        help="also score asking first when a fact's confidence is below this (repeatable)",
+    )
     opts = args.parse_args()
 
     from bot.logs import configure_logging
@@ -60,10 +67,11 @@ def main() -> None:
     parser = Parser.load(opts.model) if opts.model else load_parser()
     for path in opts.sets:
         items = load_set(path)
-        predicted = [
-            parser.parse(item["text"], datetime.fromisoformat(item["now"]), id=item["id"]).to_dict()
+        parsed = [
+            parser.parse(item["text"], datetime.fromisoformat(item["now"]), id=item["id"])
             for item in items
         ]
+        predicted = [result.to_dict() for result in parsed]
         result = score(items, predicted)
         canonical = score(items, predicted, canonical_units=True)
         figures = report(path.name, result)
@@ -73,6 +81,36 @@ def main() -> None:
             with opts.errors.open("a", encoding="utf-8") as out:
                 for error in result.errors:
                     out.write(json.dumps({"set": path.name, **error}, ensure_ascii=False) + "\n")
+        for threshold in opts.ask_below:
+            print(json.dumps({"set": path.name, **asking(items, parsed, threshold)}))
+
+
+def asking(items: list[dict], parsed: list, threshold: float) -> dict:
+    """What asking before logging would do: the facts logged at once (those of messages with
+    no fact below `threshold`), their precision and recall, and the share of work messages
+    asked about, with how many of those questions proposed exactly the right facts."""
+    auto_expected = [dict(item) for item in items]
+    auto_predicted: list[dict] = []
+    asked = asked_right = logs = 0
+    for item, result in zip(items, parsed, strict=True):
+        output = result.to_dict()
+        if result.intent == "log_activity" and result.work:
+            logs += 1
+            if min(f.confidence for f in result.work) < threshold:
+                asked += 1
+                single = score([item], [output])
+                asked_right += single.facts_right == single.facts_expected == single.facts_predicted
+                output = {**output, "facts": []}
+        auto_predicted.append(output)
+    auto = score(auto_expected, auto_predicted)
+    return {
+        "ask_below": threshold,
+        "asked_share_of_logs": round(asked / logs, 4) if logs else 0.0,
+        "asked_exactly_right": asked_right,
+        "asked": asked,
+        "auto_precision": round(auto.precision, 4),
+        "auto_recall": round(auto.recall, 4),
+    }
 
 
 if __name__ == "__main__":

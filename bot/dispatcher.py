@@ -22,7 +22,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -31,18 +31,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import action_for, replies
+from actions import action_for, confirm, replies
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
 from actions.log import describe
 from bot import plausibility
+from bot.answers import answer_kind
 from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
 from bot.spool import is_database_unavailable
 from bot.storage.models import Message, MessageStatus, Person, Room, Town
+from bot.storage.questions import open_question
 from bot.storage.registry import find_person, find_room
-from nlu.result import ParseResult
+from nlu.result import Fact, ParseResult
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +397,13 @@ class Dispatcher:
         message.person_id = person.id
         if room is not None and room.mentions_only and not msg.mentions_bot:
             return self._outcome(MessageStatus.IGNORED, [], msg)
+        answer = answer_kind(for_parsing(message.text))
+        if answer is not None:
+            window = timedelta(minutes=self.settings.question_window_minutes)
+            room_id = room.id if room is not None else None
+            asked = open_question(session, person.id, room_id, since=now - window)
+            if asked is not None:
+                return self._answer(session, message, msg, asked, answer, person, room, now)
 
         parsed = lookups.parsed.get(_key(msg))
         try:
@@ -425,6 +434,8 @@ class Dispatcher:
                 problem = replies.text(f"implausible.{finding.key}", detail=finding.detail)
                 text = replies.text("implausible.intro", problem=problem)
                 return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
+        if result.intent == "log_activity" and self._unsure(result):
+            return self._ask(result, msg, now)
 
         town = session.get(Town, room.town_id if room is not None else person.town_id)
         ctx = ActionContext(
@@ -439,6 +450,47 @@ class Dispatcher:
         )
         acted: ActionOutcome = action_for(result.intent)(ctx)
         outcome = self._outcome(acted.status, acted.replies, msg, files=acted.files)
+        outcome.facts_logged = acted.facts_logged
+        return outcome
+
+    def _unsure(self, result: ParseResult) -> bool:
+        """A work fact the model gives less than the threshold: ask before logging it."""
+        threshold = self.settings.fact_confidence_threshold
+        return any(fact.confidence < threshold for fact in result.work)
+
+    def _ask(self, result: ParseResult, msg: IncomingMessage, now: datetime) -> Outcome:
+        """ "是记为…吗？": nothing is logged until the sender answers (actions/confirm.py)."""
+        items, when = describe(list(result.work), now.date())
+        question = replies.text("ask.question", items=items + when)
+        return self._outcome(MessageStatus.ASKED, [question], msg)
+
+    def _answer(
+        self,
+        session: Session,
+        message: Message,
+        msg: IncomingMessage,
+        asked: Message,
+        answer: str,
+        person: Person,
+        room: Room | None,
+        now: datetime,
+    ) -> Outcome:
+        """The sender's 是 / 不是 to the open question about `asked`."""
+        proposal = json.loads(asked.parse_json or "{}")
+        facts = [Fact.from_dict(fact) for fact in proposal.get("facts") or []]
+        message.note = f"answer to message {asked.id}"
+        ctx = ActionContext(
+            session=session,
+            settings=self.settings,
+            message=message,
+            result=ParseResult(asked.text, "log_activity", 1.0, facts, id=asked.id),
+            person=person,
+            town=session.get(Town, room.town_id if room is not None else person.town_id),
+            room=room,
+            now=now,
+        )
+        acted = confirm.confirm(ctx, asked) if answer == "yes" else confirm.decline(ctx, asked)
+        outcome = self._outcome(acted.status, acted.replies, msg)
         outcome.facts_logged = acted.facts_logged
         return outcome
 
@@ -482,9 +534,8 @@ class Dispatcher:
             )
             return self._outcome(status, [], msg)
         if result.work:
-            items, when = describe(list(result.work), now.date())
-            text = replies.text("not_understood.guess", items=items + when)
-        elif result.intent == "log_activity":
+            return self._ask(result, msg, now)
+        if result.intent == "log_activity":
             text = replies.text("not_understood.no_number")
         else:
             text = replies.text("not_understood.general")

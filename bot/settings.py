@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     training_data: Path = PROJECT_ROOT / "data" / "nlu"
     timezone: str = "Asia/Shanghai"
     confidence_threshold: float = 0.6
+    # A work fact the model is less sure of than this is asked about before it is logged
+    # ("是记为…吗？"); the sender's "是" within question_window_minutes logs it.
+    fact_confidence_threshold: float = 0.5
+    question_window_minutes: int = 60
     correction_window_minutes: int = 24 * 60
     bot_name: str = "法治台账"
     log_level: str = "INFO"

@@ -146,6 +146,11 @@ class CorpusImporter(TrainingDataImporter):
         path = Path(corpus)
         self._folder = path if path.is_absolute() else PROJECT_ROOT / path
         self._config_file = config_file
+        # The training data folders Rasa was given: JSON lines there (people's answers,
+        # exported by bot/feedback.py) are read with the corpus.
+        if isinstance(training_data_paths, str):
+            training_data_paths = [training_data_paths]
+        self._extra = [Path(p) for p in training_data_paths or [] if Path(p).is_dir()]
 
     def get_domain(self) -> Domain:
         return Domain.empty()
@@ -164,6 +169,10 @@ class CorpusImporter(TrainingDataImporter):
 
     def get_nlu_data(self, language: str | None = "en") -> TrainingData:
         records, problems = read_corpus(self._folder)
+        for folder in self._extra:
+            more, more_problems = read_corpus(folder)
+            records += more
+            problems += more_problems
         for problem in problems[:20]:
             log.warning(
                 "corpus line skipped",

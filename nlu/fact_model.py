@@ -244,7 +244,8 @@ class FactModels:
             ]
             scores = self.quantities.scores(rows)
             for quantity, row in zip(analysis.quantities, scores, strict=True):
-                label = self.quantities.classes[int(row.argmax())]
+                best = int(row.argmax())
+                label = self.quantities.classes[best]
                 if label == NONE:
                     continue
                 role, _, section = label.partition(":")
@@ -256,6 +257,7 @@ class FactModels:
                 )
                 if fact is None:
                     continue
+                fact = replace(fact, confidence=float(row[best]))
                 if role in NOT_WORK_ROLES:
                     others.append(fact)
                 else:
@@ -281,7 +283,8 @@ class FactModels:
                 previous = ""
                 continue
             kinds = self.event_kinds.scores([row])[0]
-            kind = self.event_kinds.classes[int(kinds.argmax())]
+            best = int(kinds.argmax())
+            kind = self.event_kinds.classes[best]
             section, _, unit = kind.partition("|")
             written = any(
                 fact.section == section and start <= anchor < end
@@ -310,6 +313,7 @@ class FactModels:
                     unit=unit,
                     date=date_at(analysis, position),
                     place=place_at(analysis, position),
+                    confidence=float(min(score, kinds[best])),
                 ),
             )
 

@@ -51,6 +51,9 @@ class Fact:
     # new: work done in the period (summed); stock: a standing number (latest value kept);
     # part / running_total / target / plan: said in the message but not work done.
     role: str = "new"
+    # How sure the learned model is of this fact (its probability); below the settings'
+    # `fact_confidence_threshold` the bot asks before logging. Not part of the JSON contract.
+    confidence: float = field(default=1.0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         result = {
@@ -64,6 +67,19 @@ class Fact:
         if self.role != "new":
             result["role"] = self.role
         return result
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fact:
+        """The inverse of `to_dict` (a parse stored on a message, read back)."""
+        return cls(
+            section=data["section"],
+            activity=data["activity"],
+            value=float(data["value"]),
+            unit=data["unit"],
+            date=date.fromisoformat(data["date"]),
+            place=data.get("place"),
+            role=data.get("role", "new"),
+        )
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,9 +33,33 @@ def _inputs(settings: Settings, config: Path) -> Iterable[Path]:
     for folder in (settings.training_data, PROJECT_ROOT / "data" / "jieba", corpus):
         if folder.is_dir():
             yield from sorted(p for p in folder.rglob("*") if p.is_file())
+    yield from feedback_files(settings)
     yield PROJECT_ROOT / "data" / "sections.yml"
     yield PROJECT_ROOT / "data" / "units.yml"  # measure words the number reader knows
     yield from sorted((PROJECT_ROOT / "nlu").glob("*.py"))
+
+
+def feedback_files(settings: Settings) -> list[Path]:
+    """People's decided messages exported from the ledger (bot/feedback.py)."""
+    folder = settings.data_dir / "feedback"
+    return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+
+
+@contextmanager
+def _training_data(settings: Settings) -> Iterator[Path]:
+    """data/nlu, plus the feedback files beside it when there are any: Rasa hands this
+    folder to every importer, and nlu.corpus.CorpusImporter reads the JSON lines in it."""
+    feedback = feedback_files(settings)
+    if not feedback:
+        yield settings.training_data.resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="taizhang-training-") as folder:
+        staged = Path(folder)
+        shutil.copytree(settings.training_data, staged / "nlu")
+        (staged / "feedback").mkdir()
+        for path in feedback:
+            shutil.copy2(path, staged / "feedback" / path.name)
+        yield staged
 
 
 def fingerprint(settings: Settings | None = None, config: Path | None = None) -> str:
@@ -81,10 +107,14 @@ def train(settings: Settings | None = None, config: Path | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     log.info("training NLU model", extra={"config": str(config), "model": str(target)})
     # Rasa prints its progress to stdout; commands such as `parse --json` own stdout.
-    with _in_project_root(), contextlib.redirect_stdout(sys.stderr):
+    with (
+        _training_data(settings) as nlu_data,
+        _in_project_root(),
+        contextlib.redirect_stdout(sys.stderr),
+    ):
         result = train_nlu(
             config=str(config),
-            nlu_data=str(settings.training_data.resolve()),
+            nlu_data=str(nlu_data),
             output=str(target.parent),
             fixed_model_name=target.name[: -len(MODEL_SUFFIX)],
         )

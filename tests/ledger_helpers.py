@@ -32,8 +32,9 @@ class ScriptedParser:
         return result
 
 
-def logged(text: str, *facts: tuple, confidence: float = 0.95):
-    """A log_activity result; each fact is (section, activity, value, unit[, date][, place])."""
+def logged(text: str, *facts: tuple, confidence: float = 0.95, fact_confidence: float = 0.9):
+    """A log_activity result; each fact is (section, activity, value, unit[, date][, place]);
+    `fact_confidence` is the model's certainty of each fact."""
 
     def build(now: datetime) -> ParseResult:
         parsed = []
@@ -41,7 +42,11 @@ def logged(text: str, *facts: tuple, confidence: float = 0.95):
             section, activity, value, unit, *rest = spec
             day = rest[0] if rest and isinstance(rest[0], date) else now.date()
             place = rest[-1] if rest and isinstance(rest[-1], str) else None
-            parsed.append(ParsedFact(section, activity, value, unit, day, place))
+            parsed.append(
+                ParsedFact(
+                    section, activity, value, unit, day, place, confidence=fact_confidence
+                )
+            )
         return ParseResult(text=text, intent="log_activity", confidence=confidence, facts=parsed)
 
     return build

@@ -21,6 +21,10 @@ SCRIPT = {
     "嗯嗯": simple("嗯嗯", "out_of_scope", confidence=0.3),
     "崩溃吧": RuntimeError("model exploded"),
     "帮助": simple("帮助", "help"),
+    "开了个会说了说调解的事": logged(
+        "开了个会说了说调解的事", ("disputes", "调解矛盾纠纷", 1, "件"), fact_confidence=0.3
+    ),
+    "是": simple("是", "out_of_scope", confidence=0.9),
 }
 
 
@@ -115,10 +119,57 @@ def test_mentions_only_room_ignores_unaddressed_messages(bot, make_message, sess
 
 def test_low_confidence_never_logs_and_asks(bot, make_message, session_factory):
     (reply,) = bot.handle(make_message("调解了几个吧", message_id="low"))
-    assert "是要记录“调解矛盾纠纷 3件（5月16日）”吗" in reply.text
+    assert "是记为“调解矛盾纠纷 3件（5月16日）”吗？回复“是”记录" in reply.text
     assert count(session_factory, Fact) == 0
     row = message_row(session_factory, "low")
-    assert row.status == "not_understood" and row.confidence == pytest.approx(0.41)
+    assert row.status == "asked" and row.confidence == pytest.approx(0.41)
+
+
+def test_an_unsure_fact_is_asked_about_even_when_the_intent_is_clear(
+    bot, make_message, session_factory
+):
+    (reply,) = bot.handle(make_message("开了个会说了说调解的事", message_id="unsure"))
+    assert "是记为“调解矛盾纠纷 1件（5月16日）”吗" in reply.text
+    assert count(session_factory, Fact) == 0
+    assert message_row(session_factory, "unsure").status == "asked"
+
+
+def test_yes_logs_exactly_what_was_asked(bot, make_message, session_factory):
+    bot.handle(make_message("调解了几个吧", message_id="q", time="2024-05-16T10:30:00"))
+    (reply,) = bot.handle(make_message("是", message_id="yes", time="2024-05-16T10:32:00"))
+    assert reply.text.startswith("已记录：调解矛盾纠纷 3件")
+    with session_factory() as session:
+        (fact,) = session.scalars(select(Fact)).all()
+        asked = session.get(Message, fact.message_id)
+        assert asked.channel_message_id == "q" and asked.status == "logged"
+        assert "[confirmed by sender]" in asked.note
+    answer = message_row(session_factory, "yes")
+    assert answer.status == "answered" and answer.note == f"answer to message {asked.id}"
+
+
+def test_no_logs_nothing_and_keeps_the_message_for_review(bot, make_message, session_factory):
+    bot.handle(make_message("调解了几个吧", message_id="q"))
+    (reply,) = bot.handle(make_message("@法治台账 不是", message_id="no", mentions_bot=True))
+    assert "这条不记" in reply.text and count(session_factory, Fact) == 0
+    asked = message_row(session_factory, "q")
+    assert asked.status == "not_understood" and "[declined by sender]" in asked.note
+
+
+def test_only_the_asked_person_can_answer(bot, make_message, session_factory):
+    bot.handle(make_message("调解了几个吧", message_id="q"))
+    bot.handle(make_message("是", sender="li", mentions_bot=True))
+    assert count(session_factory, Fact) == 0
+    assert message_row(session_factory, "q").status == "asked"
+
+
+def test_a_question_left_open_too_long_is_not_answered_by_a_late_yes(
+    bot, make_message, session_factory, settings
+):
+    bot.handle(make_message("调解了几个吧", message_id="q", time="2024-05-16T10:30:00"))
+    late = f"2024-05-16T{10 + 1 + settings.question_window_minutes // 60}:31:00"
+    bot.handle(make_message("是", message_id="late", time=late))
+    assert count(session_factory, Fact) == 0
+    assert message_row(session_factory, "q").status == "asked"
 
 
 def test_log_without_facts_says_what_is_missing(bot, make_message, session_factory):

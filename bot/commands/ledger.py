@@ -355,17 +355,7 @@ def _stored_guess(message) -> list:
     if not message.parse_json:
         return []
     data = json.loads(message.parse_json)
-    return [
-        ParsedFact(
-            section=f["section"],
-            activity=f["activity"],
-            value=float(f["value"]),
-            unit=f["unit"],
-            date=date.fromisoformat(f["date"]),
-            place=f.get("place"),
-        )
-        for f in data.get("facts") or []
-    ]
+    return [ParsedFact.from_dict(f) for f in data.get("facts") or []]
 
 
 @review_app.command("assign")

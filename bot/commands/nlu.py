@@ -116,8 +116,24 @@ def train(
 
     settings = get_settings()
     configure_logging(settings.log_level)
+    _export_feedback(settings)
     path = train_model(settings, config) if force else ensure_model(settings, config)
     typer.echo(str(path))
+
+
+def _export_feedback(settings) -> None:
+    """People's answers in the ledger become training lines first (bot/feedback.py); with no
+    ledger yet (a fresh install) there is nothing to export."""
+    from bot.feedback import export_feedback
+    from bot.storage import open_ledger
+
+    url = settings.effective_database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return
+    count = export_feedback(
+        open_ledger(settings), settings.data_dir / "feedback", settings.timezone
+    )
+    log.info("people's answers exported for training", extra={"messages": count})
 
 
 def register(app: typer.Typer) -> None:

@@ -53,12 +53,13 @@ class MessageStatus:
     ANSWERED = "answered"  # query, help, greeting, report request
     IGNORED = "ignored"  # chatter, or a room that only listens to mentions
     NOT_UNDERSTOOD = "not_understood"  # low confidence or parser failure: review queue
+    ASKED = "asked"  # unsure: the sender was asked "是记为…吗？"; waits for the answer
     UNREGISTERED = "unregistered"  # unknown room or person: no ledger access
     REVIEW_DISMISSED = "review_dismissed"
     REVIEW_ASSIGNED = "review_assigned"
     FAILED = "failed"  # handling raised an error: stored with the reason, waits for review
 
-    REVIEW_QUEUE = (NOT_UNDERSTOOD, FAILED)
+    REVIEW_QUEUE = (NOT_UNDERSTOOD, ASKED, FAILED)
 
 
 class FactStatus:
