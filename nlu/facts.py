@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
+from nlu.cues import cue, cue_source
 from nlu.dates import DateMention, find_dates
 from nlu.numbers import Ordinal, Quantity, find_ordinals, find_quantities, normalize_width
 from nlu.places import PlaceMention, find_places
@@ -116,78 +117,31 @@ _MENTION_PREFIX = re.compile(r"^\s*@[^\s\u2005@]{1,20}[\s\u2005]+")
 _CLAUSE_BREAK = re.compile(
     r"[，,。；;、！!？?\n\r\t 　\u2005（）()【】\[\]…~～]|(?<!\d)[.:：]|[.:：](?!\d)"
 )
-_PAST = re.compile(r"了|已|完成|开展了|共计|累计|顺利|圆满|结束|办结|做了|搞了")
-# 拟 is a plan ("拟于下周召开"), except in 拟印发的文件 (a draft being reviewed now)
-_NOT_PLAN_NI = r"拟(?!印发|出台|发布|发文|定稿|提请审议的)"
-_FUTURE = re.compile(
-    r"明天|明日|后天|下周|下个?星期|下礼拜|下个?月|下季度|明年|将于|即将|将要|准备|计划|拟于|"
-    + _NOT_PLAN_NI
-    + r"|打算|预计|届时|待会|等会|一会儿|稍后"
-)
-# Plan words that govern the numbers: said before the first quantity ("计划下周开展普法2场")
-_PLAN = re.compile(
-    r"计划|预计|准备|将要|打算|下周|下个?星期|下礼拜|明天|明日|后天|下个?月|明年|将于|即将|"
-    + _NOT_PLAN_NI
-)
+_PAST = cue("past")
+_FUTURE = cue("future")
+_PLAN = cue("plan")  # plan words that govern the numbers: said before the first quantity
 _COLLEAGUE = re.compile(r"(?<![A-Za-z0-9_.])@([^\s@，,。:：;；!！?？]{1,20})")
-# Pointers at records that already exist: 那3件纠纷的卷宗, 记录表能发我一份吗
-_RECORD_REFERENCE = re.compile(
-    r"(?<![\d])[那这](?:\d+|[一二两三四五六七八九十几]+)[件起个份条场次宗]|卷宗|档案|记录表|登记表|"
-    r"台账表|表格|原件|复印件|扫描件|模板|[发给传]我|放哪|在哪|哪里"
+_RECORD_REFERENCE = cue("record_reference")
+_REQUEST = cue("request")
+_QUESTION = cue("question")
+_PROGRESS = cue("progress")
+_PERIODS = tuple(
+    (period, cue(f"period_{period}")) for period in ("year", "quarter", "month", "week")
 )
-_REQUEST = re.compile(
-    r"请各|请大家|请于|请在|请及时|务必|要求各|各村要|各单位要|抓紧|尽快|之前报送|前报送|前上报|"
-    r"按时报送|通知|注意|请相关"
-)
-_QUESTION = re.compile(
-    r"多少|(?<![十百千万\d])几[件场次个人项份起条期家户天]?[了呢啊吗？?]|(?<![十百千万\d])几[件场次个人项份起条期家户]|吗|嘛|呢|？|\?|哪(?!怕)|怎么样|如何|是否|有没有|"
-    r"是不是|能不能|可不可以|谁|啥时候|什么时候"
-)
-_PROGRESS = re.compile(
-    r"进度|统计|汇总|合计|总共|一共|累计|总数|情况|完成了?多少|报了多少|记了多少|数据|查一下|查查|看看|查询"
-)
-_PERIODS = (
-    ("year", re.compile(r"今年以来|今年|全年|本年度|本年|年度|这一年")),
-    ("quarter", re.compile(r"本季度|这季度|这个季度|本季|这一季度|季度")),
-    ("month", re.compile(r"本月|这个月|这月|当月|月度|本月份")),
-    (
-        "week",
-        re.compile(
-            r"本周(?![一二三四五六日天1-7])|这周(?![一二三四五六日天1-7])|这个星期(?![一二三四五六日天])|"
-            r"这星期(?![一二三四五六日天])|本星期(?![一二三四五六日天])|这礼拜(?![一二三四五六日天])"
-        ),
-    ),
-)
-_UNCOVERED = re.compile(
-    r"哪些(?:板块|方面|工作|栏目|模块|部分|项目|类)?(?:还|仍|目前|现在)?(?:没|未|缺|空)"
-    r"|还有哪些(?:板块|方面|工作)?(?:没|未)|还有什么(?:没|未)|哪(?:几)?(?:个|块)(?:板块)?(?:还)?(?:没|未)"
-    r"|(?:没有|未|还没)(?:记录|填报|上报)的(?:板块|方面|工作)|空白(?:板块|项)|缺(?:哪些|什么|哪块)"
-)
-_RETRACT = re.compile(
-    r"撤回|撤销|作废|删掉|删除|删了|去掉|不算数|不算|(?:取消|不要)(?:了)?(?:刚才|上一条|上条|那条|这条|刚刚)"
-    r"|(?:刚才|上一条|上条|那条|这条|刚刚)(?:的)?(?:记录)?(?:取消|不要了)"
-)
-_CORRECTION = re.compile(
-    r"写错了?|错了|有误|更正|改成|改为|改一下|应该是|应为|不对|打错了?|记错了?|修改为|修改成|修正为|"
-    r"纠正|搞错了?|弄错了?|说错了?|重新更正"
-)
-_REPORT = re.compile(
-    r"报告|初稿|台账导出|导出|报表|总结材料|年度材料|word|Word|文档|下载|生成台账|台账文件|出个报告|发一下台账"
-)
-_HELP = re.compile(
-    r"怎么用|帮助|使用说明|说明书|能干啥|能干什么|能做什么|能做啥|有什么功能|功能|怎么记|怎么报|怎么填|教程|用法|指令|help|HELP|Help|菜单"
-)
-_GREET = re.compile(
-    r"你好|您好|早上好|上午好|中午好|下午好|晚上好|早安|晚安|嗨|hi|Hi|hello|Hello|哈喽|在吗|在不在"
-)
-_THANKS = re.compile(r"谢谢|感谢|多谢|辛苦了|辛苦|谢啦|thx|thanks|Thanks|🙏")
-_ACK = re.compile(r"^(?:收到|好的|好|ok|OK|Ok|嗯|明白|知道了|已阅|了解|👌|👍|🙏|1|[\s!！。.~])+$")
+_UNCOVERED = cue("uncovered")
+_RETRACT = cue("retract")
+_CORRECTION = cue("correction")
+_REPORT = cue("report")
+_HELP = cue("help")
+_GREET = cue("greet")
+_THANKS = cue("thanks")
+_ACK = cue("ack")
 _PHONE_OR_TIME = re.compile(
     r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{1,2}[:：]\d{2}|\d{1,2}点(?:半|钟|\d{1,2}分?)?"
     r"|[一二三四五六七八九十两]{1,3}点(?:半|钟)?(?![位])|\d{1,2}时(?:\d{1,2}分)?"
 )
-_MEETING = re.compile(r"开会|会议|参会|会场|会议室|视频会|例会|培训会通知")
-_FORWARD = re.compile(r"转发|【|】|通知|各位同事|各村（社区）|各村\(社区\)|附件|链接|http")
+_MEETING = cue("meeting")
+_FORWARD = cue("forward")
 
 
 def _flag(pattern: re.Pattern[str], text: str) -> float:
@@ -292,14 +246,11 @@ def _choose_activity(
 
 
 # A number that counts the person helped, not the work: 帮一个农民工申请了法律援助1件
-_PERSON_WORDS = (
-    r"(?:农民工|务工人员|困难群众|群众|村民|居民|老人|老年人|当事人|妇女|儿童|孩子|学生|残疾人|困难户|"
-    r"老乡|大爷|大妈|阿姨|工人|租户|家庭|人员|人)"
-)
+_PERSON_WORDS = f"(?:{cue_source('person_words')})"
 _PERSON_OBJECT = re.compile(_PERSON_WORDS)
 # After a helping verb (帮一名讨薪农民工, 为两位进城务工人员) a short modifier may come first.
 _HELPED_PERSON = re.compile(r"[^\s，,。；;:：\d]{0,5}?" + _PERSON_WORDS)
-_HELPING_VERB = re.compile(r"(?:帮|为|替|给|帮助|协助|帮忙)$")
+_HELPING_VERB = cue("helping_verb")
 _PERSON_UNITS = frozenset({"个", "名", "位", "户", "人", "家"})
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _WORK_AFTER_PERSON = 16  # the counted work follows the person within this many characters
@@ -477,7 +428,7 @@ def _build_facts(
     return facts, anchors
 
 
-_ORDINAL_EVENT = re.compile(r"\s?(?:全体|专题|集中|扩大|工作)?(?:会议|会|学习|活动|培训|讲座)")
+_ORDINAL_EVENT = cue("ordinal_event")
 
 
 def _ordinal_activity(
@@ -668,9 +619,7 @@ def _extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
         if q.start >= body_start and not _overlaps(q.start, q.end, taken)
     ]
 
-    facts, anchors = _build_facts(
-        norm, body_start, quantities, activities, dates, places, today
-    )
+    facts, anchors = _build_facts(norm, body_start, quantities, activities, dates, places, today)
     uncovered = bool(_UNCOVERED.search(body))
     question = bool(_QUESTION.search(body))
     progress = bool(_PROGRESS.search(body))

@@ -30,7 +30,8 @@ def _inputs(settings: Settings, config: Path) -> Iterable[Path]:
     """Every file whose content changes what the trained model does."""
     yield config
     corpus = PROJECT_ROOT / "data" / "corpus"
-    for folder in (settings.training_data, PROJECT_ROOT / "data" / "jieba", corpus):
+    lexicon = PROJECT_ROOT / "data" / "lexicon"  # cue words (nlu/cues.py)
+    for folder in (settings.training_data, PROJECT_ROOT / "data" / "jieba", corpus, lexicon):
         if folder.is_dir():
             yield from sorted(p for p in folder.rglob("*") if p.is_file())
     yield from feedback_files(settings)

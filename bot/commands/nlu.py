@@ -111,11 +111,13 @@ def train(
     force: bool = typer.Option(False, help="Train even if the current model is up to date."),
 ) -> None:
     """Train the NLU model (skipped when the model for the current data already exists)."""
+    from nlu.lexicon import problems
     from nlu.training import ensure_model
     from nlu.training import train as train_model
 
     settings = get_settings()
     configure_logging(settings.log_level)
+    _exit_on_lexicon_problems(problems())  # no model is trained on inconsistent word data
     _export_feedback(settings)
     path = train_model(settings, config) if force else ensure_model(settings, config)
     typer.echo(str(path))
@@ -136,6 +138,42 @@ def _export_feedback(settings) -> None:
     log.info("people's answers exported for training", extra={"messages": count})
 
 
+lexicon_app = typer.Typer(help="词库（data/ 下的线索词和事项）", no_args_is_help=True)
+
+
+@lexicon_app.command("check")
+def lexicon_check() -> None:
+    """检查词库：线索词、十二个板块、事项的单位和关键词是否一致。有问题时退出码为 1。"""
+    from actions import replies
+    from nlu.cues import REQUIRED
+    from nlu.lexicon import problems
+    from nlu.sections import sections
+
+    _exit_on_lexicon_problems(problems())
+    activities = sum(len(section.activities) for section in sections())
+    typer.echo(
+        replies.text(
+            "cli.lexicon_ok", cues=len(REQUIRED), sections=len(sections()), activities=activities
+        )
+    )
+
+
+def _exit_on_lexicon_problems(found: list[tuple[str, str, str]]) -> None:
+    """Print each problem of the lexicon in Chinese and exit 1; nothing when there is none."""
+    from actions import replies
+
+    if not found:
+        return
+    typer.echo(replies.text("cli.lexicon_failed", count=len(found)), err=True)
+    for key, where, detail in found:
+        typer.echo(
+            "  " + replies.text(f"cli.lexicon_problem.{key}", where=where, detail=detail),
+            err=True,
+        )
+    raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(parse)
     app.command()(train)
+    app.add_typer(lexicon_app, name="lexicon")

@@ -1,0 +1,69 @@
+"""Word knowledge lives in data/: `taizhang lexicon check` reports what is wrong with it in
+Chinese and fails, and the parser reads its cue words from there."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import yaml
+from typer.testing import CliRunner
+
+from bot.cli import app
+from nlu import cues, facts
+from nlu.cues import CUES_FILE, cue_source
+from nlu.lexicon import section_problems
+from nlu.sections import SECTIONS_FILE
+
+
+def test_the_shipped_lexicon_passes():
+    result = CliRunner().invoke(app, ["lexicon", "check"])
+    assert result.exit_code == 0, result.output
+    assert "词库检查通过" in result.output and "板块 12 个" in result.output
+
+
+def test_broken_cue_words_are_each_reported(tmp_path):
+    data = yaml.safe_load(CUES_FILE.read_text("utf-8"))
+    data["cues"]["greet"] += ["你好"]  # already there
+    data["cues"]["thanks"] = []
+    data["cues"]["question"] += [{"re": "(?<!几"}]
+    del data["cues"]["meeting"]
+    data["cues"]["greting"] = ["早"]
+    path = tmp_path / "cues.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    found = {(key, where) for key, where, _ in cues.problems(path)}
+    assert found == {
+        ("word_twice", "greet"),
+        ("cue_empty", "thanks"),
+        ("bad_pattern", "question"),
+        ("cue_missing", "meeting"),
+        ("cue_unknown", "greting"),
+    }
+
+
+def test_broken_activities_are_each_reported(tmp_path):
+    data = yaml.safe_load(SECTIONS_FILE.read_text("utf-8"))
+    study, leadership = data["sections"][0], data["sections"][1]
+    study["activities"][0]["units"].append("坨")
+    leadership["activities"][0]["patterns"].append(study["activities"][0]["patterns"][0])
+    path = tmp_path / "sections.yml"
+    shutil.copy(SECTIONS_FILE, path)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    found = {(key, detail) for key, _, detail in section_problems(path)}
+    assert ("unit_unknown", "坨") in found
+    assert ("phrase_two_sections", "leadership、study") in found
+
+
+def test_a_broken_lexicon_fails_the_check_with_a_chinese_reason(monkeypatch, tmp_path):
+    path = tmp_path / "cues.yml"
+    path.write_text(CUES_FILE.read_text("utf-8").replace("  thanks: [", "  thank: ["), "utf-8")
+    monkeypatch.setattr(cues, "CUES_FILE", path)
+    result = CliRunner().invoke(app, ["lexicon", "check"])
+    assert result.exit_code == 1
+    assert "线索词“thanks”缺失" in result.output and "线索词“thank”程序没有用到" in result.output
+
+
+def test_the_parser_reads_its_cue_words_from_the_data():
+    assert facts._GREET.pattern == cue_source("greet")
+    assert facts._RETRACT.pattern == cue_source("retract")
+    assert re.search(facts._PERSON_WORDS, "帮一个农民工")
