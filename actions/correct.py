@@ -13,6 +13,7 @@ message, and a corrected value becomes a new active fact that points back to the
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import exists, select
 
@@ -21,6 +22,7 @@ from actions.base import ActionContext, ActionOutcome
 from actions.log import active_fact, describe, value_text, when_text
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
+from nlu.result import Correction
 
 
 def recent_logged_messages(ctx: ActionContext, limit: int) -> list[Message]:
@@ -76,7 +78,7 @@ def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
 
 
 def change_value(
-    ctx: ActionContext, old: Fact, new_value: float, written_unit: str | None = None
+    ctx: ActionContext, old: Fact, new_value: float | Decimal, written_unit: str | None = None
 ) -> ActionOutcome:
     """Supersede `old` by a copy with the new value. The unit stays as first written (a
     synonym such as 件 for 起 keeps 起) unless the correction gives the amount on another
@@ -122,6 +124,19 @@ def change_value(
     return ActionOutcome(MessageStatus.CORRECTED, [reply])
 
 
+def corrected_value(fact: Fact, correction: Correction) -> Decimal:
+    """The figure's value after the correction: the value restated, or the old value changed
+    by the delta ("少算了5条"), on the fact's own scale (0.5万元 more on a figure in 元)."""
+    if correction.delta is None:
+        assert correction.value is not None
+        return to_decimal(correction.value)
+    delta = to_decimal(correction.delta)
+    unit = correction.unit
+    if unit and unit != fact.unit and convertible(fact.unit, unit):
+        delta = delta * to_decimal(base_units()[unit][1]) / to_decimal(base_units()[fact.unit][1])
+    return to_decimal(fact.value) + delta
+
+
 # How many of the sender's recent records a correction naming a unit looks back through.
 LOOK_BACK = 10
 
@@ -137,14 +152,17 @@ def run(ctx: ActionContext) -> ActionOutcome:
     last = active_facts(ctx, records[0])
     if correction is not None and correction.retract:
         return retract(ctx, last)
-    if correction is None or correction.value is None:
+    if correction is None or (correction.value is None and correction.delta is None):
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.no_value")])
     unit = correction.unit
+    written = correction.value if correction.delta is None else abs(correction.delta)
+    # a delta is applied on the fact's own scale, so the fact keeps its unit
+    scale_unit = unit if correction.delta is None else None
     if unit is None:  # "更正为4": only the last record, and only if it has one figure
         if len(last) == 1:
-            return change_value(ctx, last[0], correction.value)
+            return _change(ctx, last[0], correction, None)
         items, _ = describe(last, ctx.today)
-        example = f"{plain(to_decimal(correction.value))}{last[0].unit}"
+        example = f"{plain(to_decimal(written))}{last[0].unit}"
         reply = replies.text("correct.which", count=len(last), items=items, example=example)
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
     # "更正为4件": the newest record with a figure in 件 (a synonym, or 元 for 万元)
@@ -152,7 +170,7 @@ def run(ctx: ActionContext) -> ActionOutcome:
         facts = last if record is records[0] else active_facts(ctx, record)
         matching = [fact for fact in facts if fits(fact, unit)]
         if len(matching) == 1:
-            return change_value(ctx, matching[0], correction.value, unit)
+            return _change(ctx, matching[0], correction, scale_unit)
         if matching:  # naming the unit again would not tell them apart
             items, when = describe(matching, ctx.today)
             # "撤回" withdraws the last record only, so it is offered only for that one
@@ -162,9 +180,19 @@ def run(ctx: ActionContext) -> ActionOutcome:
     items, when = describe(last, ctx.today)
     reply = replies.text(
         "correct.no_such_unit",
-        value=f"{plain(to_decimal(correction.value))}{unit}",
+        value=f"{plain(to_decimal(written))}{unit}",
         unit=unit,
         items=items + when,
-        example=f"{plain(to_decimal(correction.value))}{last[0].unit}",
+        example=f"{plain(to_decimal(written))}{last[0].unit}",
     )
     return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
+
+
+def _change(
+    ctx: ActionContext, fact: Fact, correction: Correction, written_unit: str | None
+) -> ActionOutcome:
+    """Change `fact` as the correction says; a delta that would make it negative is refused."""
+    value = corrected_value(fact, correction)
+    if value < 0:
+        return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.no_value")])
+    return change_value(ctx, fact, value, written_unit)

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_score import fact_key, is_work  # noqa: E402
+from nlu.augment import noisy_copy  # noqa: E402
 from nlu.corpus import labels_of, read_corpus  # noqa: E402
 from nlu.fact_model import FactModels, LearnedFactReader  # noqa: E402
 from nlu.facts import BOT_NAME, extract  # noqa: E402
@@ -62,17 +63,17 @@ def main() -> None:
     args.add_argument("--set", action="append", default=[])
     args.add_argument("--config", default="")
     args.add_argument("--no-folds", action="store_true")
+    args.add_argument("--augment", action="store_true", help="train on noisy copies too")
     opts = args.parse_args()
     config = LearnedFactReader.get_default_config()
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))["pipeline"]
-    config.update(
-        next(c for c in pipeline if c["name"] == "nlu.fact_model.LearnedFactReader")
-    )
+    config.update(next(c for c in pipeline if c["name"] == "nlu.fact_model.LearnedFactReader"))
     for item in filter(None, opts.config.split(",")):
         key, _, value = item.partition("=")
         config[key] = float(value)
     records, _ = read_corpus()
     items = _extracted(records)
+    noisy = _extracted([c for r in records if (c := noisy_copy(r))]) if opts.augment else []
     writers = sorted({r["source"] for r in records})
     totals: list[float] = []
     for writer in [] if opts.no_folds else writers:
@@ -85,7 +86,7 @@ def main() -> None:
     if totals:
         print(json.dumps({"mean_f1": round(sum(totals) / len(totals), 4)}))
     if opts.set:
-        models = FactModels.fit([(x, labels_of(r), r["intent"]) for r, x in items], config)
+        models = FactModels.fit([(x, labels_of(r), r["intent"]) for r, x in items + noisy], config)
         assert models is not None
         for path in opts.set:
             rows = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line]

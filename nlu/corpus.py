@@ -25,6 +25,7 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.augment import noisy_copy
 from nlu.result import INTENTS
 from nlu.result import NOT_WORK_ROLES as NOT_WORK_ROLES_SET
 from nlu.sections import section_ids
@@ -122,6 +123,7 @@ def labels_of(record: dict[str, Any]) -> dict[str, Any]:
         "now": record["now"],
         "facts": record.get("facts") or [],
         "other_numbers": record.get("other_numbers") or [],
+        "correction": record.get("correction"),
         "source": record.get("source"),
     }
 
@@ -142,10 +144,12 @@ class CorpusImporter(TrainingDataImporter):
         domain_path: str | None = None,
         training_data_paths: str | list[str] | None = None,
         corpus: str = "data/corpus",
+        augment: bool = False,
     ) -> None:
         path = Path(corpus)
         self._folder = path if path.is_absolute() else PROJECT_ROOT / path
         self._config_file = config_file
+        self._augment = augment  # also train on a noisy copy of each line (nlu/augment.py)
         # The training data folders Rasa was given: JSON lines there (people's answers,
         # exported by bot/feedback.py) are read with the corpus.
         if isinstance(training_data_paths, str):
@@ -180,4 +184,6 @@ class CorpusImporter(TrainingDataImporter):
             )
         if problems:
             log.warning("corpus lines skipped", extra={"count": len(problems)})
+        if self._augment:
+            records += [copy for record in records if (copy := noisy_copy(record))]
         return TrainingData(training_examples=list(to_messages(records)))

@@ -160,3 +160,12 @@ def segment_features(
     features.extend(f"q:{rules[q.start]}" for q in numbers if q.start in rules)
     features.extend(f"s:{name}" for name in SIGNALS if extraction.signals.get(name))
     return features
+
+
+def correction_features(extraction: Extraction, analysis: Analysis) -> list[str]:
+    """Indicators for what a correction does (withdraw, restate, change by): its wording."""
+    body = masked(analysis.norm[analysis.body_start :])[:120]
+    features = list(_ngrams("c:", body))
+    features.append(f"nq:{min(len(analysis.quantities), 3)}")
+    features.extend(f"s:{name}" for name in SIGNALS if extraction.signals.get(name))
+    return features

@@ -36,11 +36,16 @@ from nlu.components import (
     message_now,
 )
 from nlu.corpus import LABELS_KEY, NOT_WORK_ROLES
-from nlu.fact_features import event_segments, quantity_features, segment_features
+from nlu.fact_features import (
+    correction_features,
+    event_segments,
+    quantity_features,
+    segment_features,
+)
 from nlu.facts import Analysis, Extraction, date_at, place_at
 from nlu.linear import LinearModel
 from nlu.numbers import normalize_width
-from nlu.result import Fact
+from nlu.result import Correction, Fact
 from nlu.sections import Activity, activity_for_unit, section_by_id
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,8 @@ log = logging.getLogger(__name__)
 QUANTITY_FILE = "quantities.npz"
 EVENT_FILE = "event_segments.npz"
 EVENT_KIND_FILE = "event_kinds.npz"
+CORRECTION_FILE = "corrections.npz"
+CORRECTION_NUMBER_FILE = "correction_numbers.npz"
 EVENT = "event"
 NONE = "none"
 WORK_PREFIXES = ("new:", "stock:")
@@ -109,6 +116,30 @@ def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[st
     return classes, events
 
 
+def correction_labels(
+    analysis: Analysis, correction: dict[str, Any] | None
+) -> tuple[str, list[str]] | None:
+    """What a labelled correction does (retract / value / delta) and each number's part in it
+    (value, plus, minus, other); None when the label names no kind."""
+    if not isinstance(correction, dict):
+        return None
+    classes = ["other"] * len(analysis.quantities)
+    if correction.get("retract"):
+        return "retract", classes
+    kind, target = "value", correction.get("value")
+    if correction.get("delta") is not None:
+        kind, target = "delta", correction["delta"]
+    if target is None:
+        return kind, classes
+    number = abs(float(target))
+    role = "value" if kind == "value" else ("plus" if float(target) > 0 else "minus")
+    for index, quantity in enumerate(analysis.quantities):
+        if abs(quantity.value - number) < 1e-9:
+            classes[index] = role
+            break
+    return kind, classes
+
+
 def segment_labels(segments: list[tuple[int, int]], events: list[Event]) -> list[str] | None:
     """`section|unit` for each segment that holds an event's words, else `none`; None when an
     event's words cannot be found (the message then teaches nothing about events)."""
@@ -152,6 +183,8 @@ class FactModels:
     events: LinearModel  # a segment reports digitless work, or not
     event_kinds: LinearModel  # which: `section|unit`
     event_threshold: float
+    corrections: LinearModel  # what a correction does: retract / value / delta
+    correction_numbers: LinearModel  # each number's part in it: value / plus / minus / other
 
     @classmethod
     def fit(cls, samples: Iterable[Sample], config: dict[str, Any]) -> FactModels | None:
@@ -162,6 +195,10 @@ class FactModels:
         q_labels: list[str] = []
         e_rows: list[list[str]] = []
         e_labels: list[str] = []
+        c_rows: list[list[str]] = []
+        c_labels: list[str] = []
+        n_rows: list[list[str]] = []
+        n_labels: list[str] = []
         for extraction, labels, intent in samples:
             analysis = extraction.analysis
             if analysis is None:
@@ -183,6 +220,16 @@ class FactModels:
                     quantity_features(extraction, analysis, index, rules.get(quantity.start))
                 )
                 q_labels.append(label)
+            corrected = correction_labels(analysis, (labels or {}).get("correction"))
+            if intent == "correct_last" and corrected is not None:
+                c_rows.append(correction_features(extraction, analysis))
+                c_labels.append(corrected[0])
+                for index, label in enumerate(corrected[1]):
+                    quantity = analysis.quantities[index]
+                    n_rows.append(
+                        quantity_features(extraction, analysis, index, rules.get(quantity.start))
+                    )
+                    n_labels.append(label)
             if not labels and intent == "log_activity":
                 continue
             segments = event_segments(analysis)
@@ -195,7 +242,12 @@ class FactModels:
         positives = [
             (row, kind) for row, kind in zip(e_rows, e_labels, strict=True) if kind != NONE
         ]
-        if not q_rows or len({kind for _, kind in positives}) < 2:
+        if (
+            not q_rows
+            or len({kind for _, kind in positives}) < 2
+            or len(set(c_labels)) < 2
+            or len(set(n_labels)) < 2
+        ):
             log.warning("no labelled corpus found; the fact model is empty")
             return None
         c, event_c, min_count = config["C"], config["event_C"], config["min_count"]
@@ -214,12 +266,16 @@ class FactModels:
                 min_count=min_count,
             ),
             event_threshold=float(config["event_threshold"]),
+            corrections=LinearModel.fit(c_rows, c_labels, c=c, min_count=min_count),
+            correction_numbers=LinearModel.fit(n_rows, n_labels, c=c, min_count=min_count),
         )
 
     def save(self, folder: Path) -> None:
         self.quantities.save(folder / QUANTITY_FILE)
         self.events.save(folder / EVENT_FILE)
         self.event_kinds.save(folder / EVENT_KIND_FILE)
+        self.corrections.save(folder / CORRECTION_FILE)
+        self.correction_numbers.save(folder / CORRECTION_NUMBER_FILE)
 
     @classmethod
     def load(cls, folder: Path, config: dict[str, Any]) -> FactModels:
@@ -228,6 +284,8 @@ class FactModels:
             events=LinearModel.load(folder / EVENT_FILE),
             event_kinds=LinearModel.load(folder / EVENT_KIND_FILE),
             event_threshold=float(config["event_threshold"]),
+            corrections=LinearModel.load(folder / CORRECTION_FILE),
+            correction_numbers=LinearModel.load(folder / CORRECTION_NUMBER_FILE),
         )
 
     def read(self, extraction: Extraction, analysis: Analysis) -> Extraction:
@@ -266,7 +324,38 @@ class FactModels:
         for position, fact in self._events(extraction, analysis, facts, anchors):
             facts.append(fact)
             anchors.append(position)
-        return replace(extraction, facts=facts + others, fact_anchors=anchors + [-1] * len(others))
+        return replace(
+            extraction,
+            facts=facts + others,
+            fact_anchors=anchors + [-1] * len(others),
+            correction=self._correction(extraction, analysis),
+        )
+
+    def _correction(self, extraction: Extraction, analysis: Analysis) -> Correction:
+        """What the message would do as a correction: withdraw the record, restate a figure
+        ("是45人"), or change it by a number ("少算了5条" +5, "多报了2场" −2). Only used when
+        the intent is correct_last; with no number to take, the bot asks for it."""
+        scores = self.corrections.scores([correction_features(extraction, analysis)])[0]
+        kind = self.corrections.classes[int(scores.argmax())]
+        if kind == "retract":
+            return Correction(retract=True)
+        if not analysis.quantities:
+            return Correction(value=None)
+        rules = rule_readings(extraction)
+        rows = [
+            quantity_features(extraction, analysis, i, rules.get(q.start))
+            for i, q in enumerate(analysis.quantities)
+        ]
+        parts = self.correction_numbers.scores(rows)
+        column = {name: i for i, name in enumerate(self.correction_numbers.classes)}
+        if kind == "delta":
+            signed = parts[:, column["plus"]] + parts[:, column["minus"]]
+            best = int(signed.argmax())
+            quantity = analysis.quantities[best]
+            sign = 1 if parts[best, column["plus"]] >= parts[best, column["minus"]] else -1
+            return Correction(delta=sign * quantity.value, unit=quantity.unit)
+        quantity = analysis.quantities[int(parts[:, column["value"]].argmax())]
+        return Correction(value=quantity.value, unit=quantity.unit)
 
     def _events(
         self, extraction: Extraction, analysis: Analysis, facts: list[Fact], anchors: list[int]

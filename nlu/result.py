@@ -92,10 +92,14 @@ class Correction:
     value: float | None = None
     retract: bool = False
     unit: str | None = None
+    # "少算了5条" (+5) / "多报了2场" (−2): a change of the figure instead of its new value
+    delta: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.retract:
             return {"retract": True}
+        if self.delta is not None:
+            return {"delta": plain_number(self.delta)}
         return {"value": plain_number(self.value) if self.value is not None else None}
 
 

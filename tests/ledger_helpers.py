@@ -53,13 +53,17 @@ def logged(text: str, *facts: tuple, confidence: float = 0.95, fact_confidence: 
 
 
 def correction(
-    text: str, value: float | None = None, retract: bool = False, unit: str | None = None
+    text: str,
+    value: float | None = None,
+    retract: bool = False,
+    unit: str | None = None,
+    delta: float | None = None,
 ):
     return lambda now: ParseResult(
         text=text,
         intent="correct_last",
         confidence=0.95,
-        correction=Correction(value=value, retract=retract, unit=unit),
+        correction=Correction(value=value, retract=retract, unit=unit, delta=delta),
     )
 
 

@@ -38,6 +38,10 @@ SCRIPT = {
     "更正为600份": correction("更正为600份", value=600, unit="份"),
     "更正为6": correction("更正为6", value=6),
     "撤回": correction("撤回", retract=True),
+    "少算了2件": correction("少算了2件", delta=2, unit="件"),
+    "多报了1起": correction("多报了1起", delta=-1, unit="起"),
+    "资料多报了600份": correction("资料多报了600份", delta=-600, unit="份"),
+    "经费少算了0.5万元": correction("经费少算了0.5万元", delta=0.5, unit="万元"),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "本月进度": query("本月进度", period="month"),
     "哪些板块还没有记录": query("哪些板块还没有记录", uncovered=True),
@@ -111,6 +115,32 @@ def test_correct_value_supersedes_with_link(bot, make_message, session_factory):
     assert new.replaces_fact_id == old.id and new.message_id == old.message_id
 
 
+def test_a_delta_changes_the_figure_by_that_much(bot, make_message, session_factory):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T10:00:00"))
+    (more,) = bot.handle(make_message("少算了2件", time="2024-05-16T10:05:00"))
+    assert more.text == "已更正：调解矛盾纠纷 3件 → 5件（5月16日）"
+    (less,) = bot.handle(make_message("多报了1起", time="2024-05-16T10:06:00"))
+    assert less.text == "已更正：调解矛盾纠纷 5件 → 4件（5月16日）"
+    assert facts_of(session_factory) == [("调解矛盾纠纷", 4, "件", date(2024, 5, 16), None)]
+
+
+def test_a_delta_on_another_money_scale_keeps_the_unit_and_the_amount(
+    bot, make_message, session_factory
+):
+    bot.handle(make_message("又投入5000元", time="2024-05-16T10:00:00"))
+    (reply,) = bot.handle(make_message("经费少算了0.5万元", time="2024-05-16T10:05:00"))
+    assert reply.text.startswith("已更正：投入经费 5000元 → 10000元")
+
+
+def test_a_delta_below_zero_changes_nothing(bot, make_message, session_factory):
+    bot.handle(
+        make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T10:00:00")
+    )
+    (reply,) = bot.handle(make_message("资料多报了600份", time="2024-05-16T10:05:00"))
+    assert "正确的数字" in reply.text
+    assert ("发放宣传资料", 500, "份", date(2024, 5, 15), "白岩村") in facts_of(session_factory)
+
+
 def test_retract_then_retract_again_reaches_the_earlier_log(bot, make_message, session_factory):
     bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
     bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:30:00"))
@@ -146,7 +176,7 @@ def test_correction_of_multi_fact_log_asks_or_uses_unit(bot, make_message, sessi
 def test_correction_naming_a_unit_reaches_the_record_in_that_unit(
     bot, make_message, session_factory
 ):
-    """"更正为4件" after a later record in 场/份 means the 件 record before it."""
+    """ "更正为4件" after a later record in 场/份 means the 件 record before it."""
     bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
     bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:10"))
     (done,) = bot.handle(make_message("更正为4件", time="2024-05-16T09:11:00"))

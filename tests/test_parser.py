@@ -70,6 +70,22 @@ def test_retraction(parser):
     assert result.to_dict()["correction"] == {"retract": True}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "unit"),
+    [
+        ("@法治台账 横幅刚才少算了5条", {"delta": 5}, "条"),
+        ("上一条多报了2场，有两场是重复的", {"delta": -2}, "场"),
+        ("@法治台账 应该是45人，不是40", {"value": 45}, "人"),
+        ("发错群了，这条不算", {"retract": True}, None),
+    ],
+)
+def test_corrections_as_people_write_them(parser, text, expected, unit):
+    result = parser.parse(text, NOW)
+    assert result.intent == "correct_last"
+    assert result.to_dict()["correction"] == expected
+    assert result.correction.unit == unit
+
+
 def test_progress_query(parser):
     result = parser.parse("今年调解多少件了", NOW)
     assert result.intent == "query_progress"
