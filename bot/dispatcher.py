@@ -35,6 +35,7 @@ from actions import action_for, replies
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
 from actions.log import describe
+from actions.question import as_question
 from bot import plausibility
 from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
@@ -411,8 +412,15 @@ class Dispatcher:
         message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
         message.intent = result.intent
         message.confidence = float(result.confidence)
+        threshold = self.settings.confidence_threshold
+        if addressed:  # a plain question about the ledger is answered, however unsure
+            question = as_question(result, for_parsing(message.text), now.date(), threshold)
+            if question is not None:
+                message.note = f"read as a question (parsed as {result.intent})"
+                message.intent = question.intent
+                result = dataclasses.replace(question, confidence=max(threshold, result.confidence))
 
-        if result.confidence < self.settings.confidence_threshold:
+        if result.confidence < threshold:
             return self._not_understood(result, msg, addressed, now)
         if not addressed and result.intent not in UNADDRESSED_INTENTS:
             return self._outcome(MessageStatus.IGNORED, [], msg)

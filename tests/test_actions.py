@@ -39,6 +39,7 @@ SCRIPT = {
     "更正为6": correction("更正为6", value=6),
     "撤回": correction("撤回", retract=True),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
+    "今年矛盾纠纷化解情况": query("今年矛盾纠纷化解情况", section="disputes", period="year"),
     "本月进度": query("本月进度", period="month"),
     "哪些板块还没有记录": query("哪些板块还没有记录", uncovered=True),
     "帮助": simple("帮助", "help"),
@@ -146,7 +147,7 @@ def test_correction_of_multi_fact_log_asks_or_uses_unit(bot, make_message, sessi
 def test_correction_naming_a_unit_reaches_the_record_in_that_unit(
     bot, make_message, session_factory
 ):
-    """"更正为4件" after a later record in 场/份 means the 件 record before it."""
+    """ "更正为4件" after a later record in 场/份 means the 件 record before it."""
     bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
     bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:10"))
     (done,) = bot.handle(make_message("更正为4件", time="2024-05-16T09:11:00"))
@@ -222,10 +223,12 @@ def test_query_totals_table_for_own_town_only(
     bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
     bot.handle(make_message("今天调解纠纷3件", sender="wang", room="grp-2"))
     bot.handle(make_message("调解成功率98.5%", time="2024-05-16T09:10:00"))
-    (reply,) = bot.handle(make_message("今年调解多少件了", sender="li"))
+    (reply,) = bot.handle(make_message("今年矛盾纠纷化解情况", sender="li"))
     lines = reply.text.splitlines()
     assert lines[0] == "白岩镇今年（1月1日—5月16日）台账："
     assert lines[1] == "· 矛盾纠纷预防化解（3条）：调解矛盾纠纷5件；调解成功率98.5%（5月16日）"
+    (one,) = bot.handle(make_message("今年调解多少件了", sender="li"))
+    assert one.text == "白岩镇今年调解矛盾纠纷5件（1月1日—5月16日，2条记录）"
     (theirs,) = bot.handle(make_message("今年调解多少件了", sender="wang", room="grp-2"))
     assert "青山镇" in theirs.text and "3件" in theirs.text and "5件" not in theirs.text
 
@@ -243,7 +246,7 @@ def test_query_month_money_and_uncovered(bot, make_message):
 
 def test_query_with_nothing_recorded(bot, make_message):
     (reply,) = bot.handle(make_message("今年调解多少件了"))
-    assert reply.text == "白岩镇今年还没有矛盾纠纷预防化解的记录。"
+    assert reply.text == "白岩镇今年（1月1日—5月16日）还没有调解矛盾纠纷的记录。"
 
 
 def test_help_greet_and_chatter(bot, make_message, session_factory):
@@ -260,10 +263,17 @@ def test_help_greet_and_chatter(bot, make_message, session_factory):
 
 
 def test_report_request_sends_the_draft_as_a_file(bot, make_message):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
     (reply,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
     assert "报告初稿已生成" in reply.text
     assert reply.file is not None and reply.file.suffix == ".docx"
     assert reply.file.is_file() and reply.file.stat().st_size > 0
+
+
+def test_report_for_a_year_without_records_says_so_instead_of_an_empty_draft(bot, make_message):
+    (reply,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
+    assert reply.text.startswith("白岩镇台账里还没有2024年的记录，没有生成报告初稿")
+    assert reply.file is None
 
 
 def test_requested_year():
