@@ -12,54 +12,48 @@ import pytest
 from bot.dispatcher import Dispatcher
 from bot.storage.registry import find_person, find_room, list_towns
 from tests.wechaty_support.fake_puppet import RecordingFakePuppet
-from tests.wechaty_support.harness import CHANNEL, facts_of, running_channel
+from tests.wechaty_support.harness import CHANNEL, facts_of, populate, running_channel
 
 ROOM, SECOND, OTHER = "30001@chatroom", "30002@chatroom", "30003@chatroom"
 OWNER, ZHANG, LI, STRANGER = "wxid_owner", "wxid_zhangmin", "wxid_liqiang", "wxid_stranger"
 
 
-@pytest.fixture
-def puppet() -> RecordingFakePuppet:
-    fake = RecordingFakePuppet()
-    for contact_id, name in ((OWNER, "王主任"), (ZHANG, "张敏"), (LI, "李强"), (STRANGER, "路人")):
-        fake.add_contact(contact_id, name)
-    fake.add_room(ROOM, "青石镇法治工作群", [OWNER, ZHANG, LI], owner_id=OWNER)
-    fake.add_room(SECOND, "青石镇调解员群", [OWNER, ZHANG], owner_id=OWNER)
-    fake.add_room(OTHER, "别人的群", [STRANGER, ZHANG], owner_id=STRANGER)
-    return fake
+# The owner binds the group: where every scenario after the first starts.
+OWNER_BINDS = (ROOM, OWNER, "绑定 青石镇", True, ())
 
 
 @pytest.fixture
-def handler(settings, session_factory, parser):
-    return Dispatcher(settings, session_factory, parser).handle
+def converse(settings, session_factory, parser):
+    """Deliver steps (room, sender, text, addressed, @-mentioned ids) one at a time to the
+    real channel; returns the texts the bot sent."""
+    contacts = {OWNER: "王主任", ZHANG: "张敏", LI: "李强", STRANGER: "路人"}
+    rooms = {
+        ROOM: ("青石镇法治工作群", [OWNER, ZHANG, LI], OWNER),
+        SECOND: ("青石镇调解员群", [OWNER, ZHANG], OWNER),
+        OTHER: ("别人的群", [STRANGER, ZHANG], STRANGER),
+    }
+    puppet = populate(RecordingFakePuppet(), contacts, rooms)
+    handler = Dispatcher(settings, session_factory, parser).handle
+
+    def run(*steps) -> list[str]:
+        async def scenario():
+            async with running_channel(handler, settings=settings, puppet=puppet) as channel:
+                for room, sender, text, addressed, mentioned in steps:
+                    puppet.deliver(room, sender, text, mention_bot=addressed, mention=mentioned)
+                    assert await channel.idle(15)
+
+        asyncio.run(asyncio.wait_for(scenario(), 90))
+        return [sent.text for sent in puppet.sent if sent.text]
+
+    return run
 
 
-def converse(puppet, handler, settings, steps) -> list[str]:
-    """Deliver (room, sender, text, addressed, mentioned) one at a time; the texts sent."""
-
-    async def scenario():
-        async with running_channel(handler, settings=settings, puppet=puppet) as channel:
-            for room, sender, text, addressed, mentioned in steps:
-                puppet.deliver(room, sender, text, mention_bot=addressed, mention=mentioned)
-                assert await channel.idle(15)
-
-    asyncio.run(asyncio.wait_for(scenario(), 90))
-    return [sent.text for sent in puppet.sent if sent.text]
-
-
-def test_only_the_owner_binds_a_new_group_and_becomes_its_admin(
-    puppet, handler, settings, session_factory
-):
+def test_only_the_owner_binds_a_new_group_and_becomes_its_admin(converse, session_factory):
     said = converse(
-        puppet,
-        handler,
-        settings,
-        [
-            (ROOM, ZHANG, "今天调解纠纷3件", True, ()),
-            (ROOM, ZHANG, "绑定 青石镇", True, ()),
-            (ROOM, OWNER, "绑定 青石镇", True, ()),
-            (ROOM, OWNER, "今天调解纠纷2件", False, ()),
-        ],
+        (ROOM, ZHANG, "今天调解纠纷3件", True, ()),
+        (ROOM, ZHANG, "绑定 青石镇", True, ()),
+        OWNER_BINDS,
+        (ROOM, OWNER, "今天调解纠纷2件", False, ()),
     )
     assert "本群还没有绑定到乡镇" in said[0] and "群主" in said[0]
     assert "只有群主或本镇管理员可以绑定" in said[1]
@@ -72,18 +66,11 @@ def test_only_the_owner_binds_a_new_group_and_becomes_its_admin(
         assert find_room(session, CHANNEL, ROOM).topic == "青石镇法治工作群"
 
 
-def test_members_register_themselves_on_their_first_work_message(
-    puppet, handler, settings, session_factory
-):
+def test_members_register_themselves_on_their_first_work_message(converse, session_factory):
     said = converse(
-        puppet,
-        handler,
-        settings,
-        [
-            (ROOM, OWNER, "绑定 青石镇", True, ()),
-            (ROOM, LI, "收到", False, ()),
-            (ROOM, ZHANG, "今天调解纠纷3件", False, ()),
-        ],
+        OWNER_BINDS,
+        (ROOM, LI, "收到", False, ()),
+        (ROOM, ZHANG, "今天调解纠纷3件", False, ()),
     )
     assert len(said) == 2 and said[1].startswith("@张敏 已记录：调解矛盾纠纷 3件")
     assert facts_of(session_factory) == [("disputes", 3.0, "件")]
@@ -93,18 +80,13 @@ def test_members_register_themselves_on_their_first_work_message(
         assert find_person(session, CHANNEL, LI) is None  # "收到" registers no one
 
 
-def test_admin_hands_the_role_on_with_a_mention(puppet, handler, settings, session_factory):
+def test_admin_hands_the_role_on_with_a_mention(converse, session_factory):
     said = converse(
-        puppet,
-        handler,
-        settings,
-        [
-            (ROOM, OWNER, "绑定 青石镇", True, ()),
-            (ROOM, LI, "设为管理员", True, (ZHANG,)),
-            (ROOM, OWNER, "设为管理员", True, ()),
-            (ROOM, OWNER, "设为管理员", True, (ZHANG,)),
-            (SECOND, ZHANG, "绑定 青石镇", True, ()),
-        ],
+        OWNER_BINDS,
+        (ROOM, LI, "设为管理员", True, (ZHANG,)),
+        (ROOM, OWNER, "设为管理员", True, ()),
+        (ROOM, OWNER, "设为管理员", True, (ZHANG,)),
+        (SECOND, ZHANG, "绑定 青石镇", True, ()),
     )
     assert "只有管理员可以设置管理员" in said[1] and "王主任" in said[1]
     assert "请在“设为管理员”后面 @ 要设置的人" in said[2]
@@ -117,17 +99,10 @@ def test_admin_hands_the_role_on_with_a_mention(puppet, handler, settings, sessi
         assert find_room(session, CHANNEL, SECOND).town.name == "青石镇"
 
 
-def test_an_owner_cannot_bind_to_a_town_that_has_an_admin(
-    puppet, handler, settings, session_factory
-):
+def test_an_owner_cannot_bind_to_a_town_that_has_an_admin(converse, session_factory):
     said = converse(
-        puppet,
-        handler,
-        settings,
-        [
-            (ROOM, OWNER, "绑定 青石镇", True, ()),
-            (OTHER, STRANGER, "绑定 青石镇", True, ()),
-        ],
+        OWNER_BINDS,
+        (OTHER, STRANGER, "绑定 青石镇", True, ()),
     )
     assert "青石镇已有管理员（王主任）" in said[1]
     with session_factory() as session:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.dispatcher import Dispatcher
 from tests.wechaty_support.fake_puppet import RecordingFakePuppet
-from tests.wechaty_support.harness import register_town, running_channel
+from tests.wechaty_support.harness import populate, register_town, running_channel
 
 ROOM = "40001@chatroom"
 ZHANG, LI = "wxid_zhangmin", "wxid_liqiang"
@@ -59,11 +59,8 @@ def ask(
 
 @pytest.fixture
 def puppet() -> RecordingFakePuppet:
-    fake = RecordingFakePuppet()
-    fake.add_contact(ZHANG, "张敏")
-    fake.add_contact(LI, "李强")
-    fake.add_room(ROOM, "青石镇法治工作群", [ZHANG, LI])
-    return fake
+    rooms = {ROOM: ("青石镇法治工作群", [ZHANG, LI], "")}
+    return populate(RecordingFakePuppet(), {ZHANG: "张敏", LI: "李强"}, rooms)
 
 
 @pytest.fixture
@@ -97,32 +94,35 @@ def test_one_figure_asked_gets_one_line(puppet, handler, settings, question, ans
     assert ask(puppet, handler, settings, question) == answer
 
 
-def test_last_month_is_last_month_not_the_year(puppet, handler, settings):
-    reply = ask(puppet, handler, settings, "上个月进度")
-    assert reply.splitlines() == [
-        "青石镇上个月（10月1日—10月31日）台账：",
-        "· 矛盾纠纷预防化解（1条）：调解矛盾纠纷3件",
-    ]
-
-
-def test_third_quarter_is_july_to_september(puppet, handler, settings):
-    reply = ask(puppet, handler, settings, "第三季度进度")
-    assert reply.splitlines()[0] == "青石镇第三季度（7月1日—9月30日）台账："
-    assert "组织干部学法1次" in reply and "调解" not in reply
-
-
-def test_last_week_is_monday_to_sunday_before_this_one(puppet, handler, settings):
-    # 11月9日 and 11月19日 fall outside it
-    week = ask(puppet, handler, settings, "上周进度")
-    assert week == "青石镇上周（11月11日—11月17日）还没有任何板块的记录。"
-
-
-def test_first_half_of_the_year(puppet, handler, settings):
-    half = ask(puppet, handler, settings, "上半年进度")
-    assert half.splitlines() == [
-        "青石镇上半年（1月1日—6月30日）台账：",
-        "· 矛盾纠纷预防化解（1条）：调解矛盾纠纷1件",
-    ]
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        (
+            "上个月进度",  # last month, not the year
+            [
+                "青石镇上个月（10月1日—10月31日）台账：",
+                "· 矛盾纠纷预防化解（1条）：调解矛盾纠纷3件",
+            ],
+        ),
+        (
+            "第三季度进度",  # July to September, not the quarter we are in
+            [
+                "青石镇第三季度（7月1日—9月30日）台账：",
+                "· 学习贯彻习近平法治思想（2条）：参学人数42人；组织干部学法1次",
+            ],
+        ),
+        (
+            "上周进度",  # Monday to Sunday before this week: 11月9日 and 11月19日 are outside
+            ["青石镇上周（11月11日—11月17日）还没有任何板块的记录。"],
+        ),
+        (
+            "上半年进度",
+            ["青石镇上半年（1月1日—6月30日）台账：", "· 矛盾纠纷预防化解（1条）：调解矛盾纠纷1件"],
+        ),
+    ],
+)
+def test_a_period_gets_its_own_records(puppet, handler, settings, question, lines):
+    assert ask(puppet, handler, settings, question).splitlines() == lines
 
 
 def test_a_person_asked_by_name_gets_their_count(puppet, handler, settings):
