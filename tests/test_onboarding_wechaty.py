@@ -6,10 +6,14 @@ admin role is handed on with an @-mention."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.dispatcher import Dispatcher
+from bot.scheduler import texts
+from bot.scheduler.deliveries import deliver
 from bot.storage.registry import find_person, find_room, list_towns
 from tests.wechaty_support.fake_puppet import RecordingFakePuppet
 from tests.wechaty_support.harness import CHANNEL, facts_of, populate, running_channel
@@ -35,11 +39,16 @@ def converse(settings, session_factory, parser):
     puppet = populate(RecordingFakePuppet(), contacts, rooms)
     handler = Dispatcher(settings, session_factory, parser).handle
 
-    def run(*steps) -> list[str]:
+    def run(*steps, then=None) -> list[str]:
+        """`then(channel)`, if given, runs after the steps while the channel still runs."""
+
         async def scenario():
             async with running_channel(handler, settings=settings, puppet=puppet) as channel:
                 for room, sender, text, addressed, mentioned in steps:
                     puppet.deliver(room, sender, text, mention_bot=addressed, mention=mentioned)
+                    assert await channel.idle(15)
+                if then is not None:
+                    then(channel)
                     assert await channel.idle(15)
 
         asyncio.run(asyncio.wait_for(scenario(), 90))
@@ -108,3 +117,19 @@ def test_an_owner_cannot_bind_to_a_town_that_has_an_admin(converse, session_fact
     with session_factory() as session:
         assert find_room(session, CHANNEL, OTHER) is None
         assert find_person(session, CHANNEL, STRANGER) is None
+
+
+def test_the_reminder_goes_to_the_group_bound_in_the_chat_without_any_setting(
+    converse, settings, session_factory
+):
+    def remind(channel):
+        with session_factory() as session:
+            town_id = list_towns(session)[0].id
+        moment = datetime(2024, 5, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+        delivery = deliver(session_factory, settings, channel.push, "reminder", town_id, moment)
+        assert delivery.sends and delivery.room == ROOM
+
+    said = converse(OWNER_BINDS, then=remind)
+    assert said[-1].startswith(
+        texts.say("reminder.header", period="本季度", start="4月1日", end="6月30日")
+    )

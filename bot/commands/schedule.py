@@ -259,6 +259,7 @@ def remind_command(
 ) -> None:
     """Print exactly the coverage reminder the job would send at --now (or why none)."""
     from bot.scheduler.deliveries import plan
+    from bot.storage.registry import find_room
 
     if not dry_run:
         raise fail(say("send_from_bot"))
@@ -271,11 +272,21 @@ def remind_command(
     with _ledger(settings)() as session:
         target = _town(session, town)
         delivery = plan(session, settings, "reminder", target.id, moment, channel=channel)
+        room = find_room(session, channel, delivery.room) if delivery.room else None
+    # One stream, in order: where it goes (or why not), then the message itself.
     if delivery.sends:
-        errors.print(say("would_send_to", room=delivery.room))
-        typer.echo(delivery.reply.text)
+        where = (
+            say("room_named", topic=room.topic, room=delivery.room)
+            if room and room.topic
+            else delivery.room
+        )
+        typer.echo(say("would_send_to", room=where))
     else:
         typer.echo(say("nothing_to_send", reason=delivery.reason))
+    if delivery.reply is not None:
+        if not delivery.sends:
+            typer.echo(say("would_say"))
+        typer.echo(delivery.reply.text)
 
 
 def register(app: typer.Typer) -> None:

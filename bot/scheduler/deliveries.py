@@ -137,13 +137,15 @@ def plan_reminder(
         return _skip(delivery, "day_off", date=texts.day(today))
     quarter = period_range("quarter", today)
     in_grace = (today - quarter[0]).days < settings.reminder_quarter_grace_days
+    # Only what was recorded by `now` counts: a reminder planned for a past moment must not
+    # see records dated after it.
     year_gaps: list[str] = []
     if today.month >= 10:
-        year_gaps = uncovered_sections(session, town_id, *period_range("year", today))
+        year_gaps = uncovered_sections(session, town_id, date(today.year, 1, 1), today)
     quarter_gaps = []
     if not in_grace:
         quarter_gaps = [
-            s for s in uncovered_sections(session, town_id, *quarter) if s not in year_gaps
+            s for s in uncovered_sections(session, town_id, quarter[0], today) if s not in year_gaps
         ]
     if not quarter_gaps and not year_gaps:
         return _skip(delivery, "all_covered")
