@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from actions import replies
+from bot.commands.chinese import h, say
 from bot.inbound import clean_text
 from bot.logs import configure_logging
 from bot.settings import get_settings
@@ -71,12 +73,10 @@ def _parse_jsonl(parser: Any, path: Path, timezone: str) -> None:
 
 
 def parse(
-    text: str | None = typer.Argument(None, help="The message text to parse."),
-    now: str | None = typer.Option(None, help="Message time, ISO 8601 (default: now)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    jsonl: Path | None = typer.Option(
-        None, help='A file of {"id", "text", "now"} lines ("-" for stdin).'
-    ),
+    text: str | None = typer.Argument(None, help=h("parse.text")),
+    now: str | None = typer.Option(None, help=h("parse.now")),
+    as_json: bool = typer.Option(False, "--json", help=h("parse.json")),
+    jsonl: Path | None = typer.Option(None, help=h("parse.jsonl")),
 ) -> None:
     """Show how the bot understands a message (or every line of a JSONL file)."""
     configure_logging("WARNING")
@@ -84,11 +84,11 @@ def parse(
 
     settings = get_settings()
     if text is None and jsonl is None:
-        raise typer.BadParameter("give a TEXT or --jsonl FILE")
+        raise typer.BadParameter(say("need_text"))
     try:
         parser = load_parser(settings)
     except Exception as error:  # a missing or broken model must read as a clear message
-        typer.echo(f"无法加载语言模型：{error}", err=True)
+        typer.echo(replies.text("cli.model_failed", error=error), err=True)
         raise typer.Exit(2) from error
     if jsonl is not None:
         _parse_jsonl(parser, jsonl, settings.timezone)
@@ -96,7 +96,7 @@ def parse(
     try:
         moment = _now(now, settings.timezone)
     except ValueError as error:
-        raise typer.BadParameter(f"--now: {error}") from error
+        raise typer.BadParameter(say("bad_now", value=now), param_hint="--now") from error
     result = parser.parse(text, moment).to_dict()
     if as_json:
         _dump(result)
@@ -107,8 +107,8 @@ def parse(
 
 
 def train(
-    config: Path | None = typer.Option(None, help="Pipeline (default: config.yml)."),
-    force: bool = typer.Option(False, help="Train even if the current model is up to date."),
+    config: Path | None = typer.Option(None, help=h("train.config")),
+    force: bool = typer.Option(False, help=h("train.force")),
 ) -> None:
     """Train the NLU model (skipped when the model for the current data already exists)."""
     from nlu.training import ensure_model
@@ -121,5 +121,5 @@ def train(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(parse)
-    app.command()(train)
+    app.command("parse", help=h("parse.help"))(parse)
+    app.command("train", help=h("train.help"))(train)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.commands.chinese import h, say
 from bot.logs import configure_logging
 from bot.settings import get_settings
 
@@ -43,18 +44,12 @@ def _only_town(session_factory) -> str:
 
 
 def report(
-    year: int | None = typer.Option(None, help="Report year (default: last year in Jan–Mar)."),
-    town: str | None = typer.Option(None, help="Town name as registered (default: the only one)."),
-    fmt: ReportFormat = typer.Option(ReportFormat.docx, "--format", help="docx, md or json."),
-    output: Path | None = typer.Option(
-        None, "-o", "--output", help="Output file (default: <data_dir>/reports/<title>.<ext>)."
-    ),
-    evidence: bool = typer.Option(
-        False, "--evidence", help="Also write a .xlsx listing the ledger facts behind each figure."
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Date of the draft, YYYY-MM-DD (default: today)."
-    ),
+    year: int | None = typer.Option(None, help=h("report.year")),
+    town: str | None = typer.Option(None, help=h("report.town")),
+    fmt: ReportFormat = typer.Option(ReportFormat.docx, "--format", help=h("report.format")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=h("report.output")),
+    evidence: bool = typer.Option(False, "--evidence", help=h("report.evidence")),
+    as_of: str | None = typer.Option(None, "--as-of", help=h("report.as_of")),
 ) -> None:
     """Draft 《XX镇YYYY年法治政府建设情况报告》 from the ledger."""
     from bot.reports import ReportError, build_report
@@ -68,7 +63,7 @@ def report(
             date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(settings.timezone)).date()
         )
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--as-of") from error
+        raise typer.BadParameter(say("bad_date", value=as_of), param_hint="--as-of") from error
     try:
         factory = open_ledger(settings)
         name = town or _only_town(factory)
@@ -96,4 +91,4 @@ def report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report")(report)
+    app.command("report", help=h("report.help"))(report)
