@@ -7,7 +7,6 @@ import pickle
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.scheduler import texts
 from bot.scheduler.config import (
@@ -363,19 +362,6 @@ def test_owners_link_registered_people_and_replace_on_set(settings, session_fact
 
 
 # ---- the command line ---------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(settings, monkeypatch):
-    from bot.cli import app
-    from bot.settings import get_settings
-
-    monkeypatch.setenv("TAIZHANG_DATABASE_URL", settings.effective_database_url)
-    monkeypatch.setenv("TAIZHANG_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, list(args))
-    get_settings.cache_clear()
 
 
 def test_remind_dry_run_prints_exactly_what_the_job_sends(

@@ -57,6 +57,33 @@ def say(key: str, **values: Any) -> str:
     return str(_texts()["messages"][key]).format(**values)
 
 
+def intent_id(name: str) -> str:
+    """An intent's id from its Chinese name (or the id itself)."""
+    return str(_texts()["intents"].get(name.strip(), name.strip()))
+
+
+def _first_names() -> dict[str, str]:
+    seen: dict[str, str] = {}
+    for name, intent in _texts()["intents"].items():
+        seen.setdefault(intent, name)
+    return seen
+
+
+def intent_names() -> list[str]:
+    """The Chinese intent names an administrator may type, one per intent."""
+    return list(_first_names().values())
+
+
+def intent_name(intent: str) -> str:
+    """An intent's Chinese name (its first in data/cli.yml)."""
+    return _first_names().get(intent, intent)
+
+
+def fact_key(name: str) -> str:
+    """A --fact key's English name from its Chinese one (or the key itself)."""
+    return str(_texts()["fact_keys"].get(name.strip(), name.strip()))
+
+
 def word(text: str) -> str:
     """typer's word in Chinese, or unchanged when data/cli.yml does not list it."""
     return str(_texts()["words"].get(text, text))

@@ -123,10 +123,13 @@ def replay_command(
     if not path.is_file():
         raise fail(say("file_missing", path=path))
     session_factory = open_ledger_or_exit(settings)
-    if town is None:
+    if town is None:  # one town is the obvious one; otherwise ask, never invent one
         with session_factory() as session:
             towns = list_towns(session)
-        town = towns[0].name if len(towns) == 1 else replies.text("defaults.town")
+        if len(towns) != 1:
+            names = "、".join(t.name for t in towns) or say("no_towns")
+            raise fail(say("replay_need_town", towns=names))
+        town = towns[0].name
     parser = load_parser_or_exit(settings)
     dispatcher = Dispatcher(settings, session_factory, parser)
     total = count_lines(path)
@@ -230,8 +233,10 @@ def facts_command(
 
     settings = get_settings()
     configure_logging("WARNING")
-    if fmt is ExportFormat.xlsx and output is None:
-        raise fail(say("xlsx_needs_output"))
+    if fmt is ExportFormat.xlsx and output is None:  # a spreadsheet never goes to a terminal
+        name = say("facts_file", town=town or say("all_towns"), year=year)
+        output = settings.data_dir / "exports" / f"{safe_file_stem(name)}.xlsx"
+        output.parent.mkdir(parents=True, exist_ok=True)
     session_factory = open_ledger_or_exit(settings)
     with session_factory() as session:
         town_id = town_or_exit(session, town).id if town else None
@@ -326,24 +331,45 @@ def review_dismiss(
     console.print(say("review_dismissed", id=message_id))
 
 
+def section_id(name: str) -> str:
+    """A section's id from its id, report title or short title; ValueError (in Chinese,
+    listing the sections) for anything else, so no record lands outside the report."""
+    from nlu.sections import sections
+
+    name = name.strip()
+    for section in sections():
+        if name in (section.id, section.title, section.short_title):
+            return section.id
+    titles = "、".join(s.short_title for s in sections())
+    raise ValueError(say("review_bad_section", section=name, sections=titles))
+
+
 def parse_fact_option(raw: str, default_day: date):
-    """'section=disputes,activity=调解矛盾纠纷,value=3,unit=件[,date=…][,place=…]'."""
+    """'板块=矛盾纠纷预防化解,事项=调解矛盾纠纷,数量=3,单位=件[,日期=…][,地点=…]'; the
+    English keys (section=disputes,activity=…,value=…,unit=…) work too."""
+    from bot.commands.chinese import fact_key
     from nlu.result import Fact as ParsedFact
 
     fields = {}
-    for part in raw.replace("，", ",").split(","):
+    for part in raw.replace("，", ",").replace("＝", "=").split(","):
         if "=" not in part:
-            raise ValueError(f"'{part}' is not key=value")
+            raise ValueError(say("review_fact_part", part=part))
         key, value = part.split("=", 1)
-        fields[key.strip()] = value.strip()
-    missing = {"section", "activity", "value", "unit"} - set(fields)
+        fields[fact_key(key)] = value.strip()
+    missing = [k for k in ("section", "activity", "value", "unit") if not fields.get(k)]
     if missing:
-        raise ValueError(f"missing {', '.join(sorted(missing))}")
-    day = date.fromisoformat(fields["date"]) if fields.get("date") else default_day
+        raise ValueError(
+            say("review_fact_missing", keys="、".join(say(f"fact_names.{k}") for k in missing))
+        )
+    try:
+        day = date.fromisoformat(fields["date"]) if fields.get("date") else default_day
+        value = float(fields["value"])
+    except ValueError as error:
+        raise ValueError(say("review_fact_value", error=error)) from error
     return ParsedFact(
-        section=fields["section"],
+        section=section_id(fields["section"]),
         activity=fields["activity"],
-        value=float(fields["value"]),
+        value=value,
         unit=fields["unit"],
         date=day,
         place=fields.get("place") or None,
@@ -379,11 +405,13 @@ def review_assign(
     from zoneinfo import ZoneInfo
 
     from actions.log import describe, store_facts
+    from bot.commands.chinese import intent_id, intent_name, intent_names
     from bot.storage.models import MessageStatus, Person, Room, Town
     from nlu.result import INTENTS
 
+    named, intent = intent, intent_id(intent)
     if intent not in INTENTS:
-        raise fail(say("review_bad_intent", intent=intent, intents="、".join(INTENTS)))
+        raise fail(say("review_bad_intent", intent=named, intents="、".join(intent_names())))
     settings = get_settings()
     session_factory = open_ledger_or_exit(settings)
     with session_factory() as session:
@@ -394,7 +422,7 @@ def review_assign(
                 MessageStatus.IGNORED if intent == "out_of_scope" else MessageStatus.REVIEW_ASSIGNED
             )
             session.commit()
-            console.print(say("review_assigned", id=message_id, intent=intent))
+            console.print(say("review_assigned", id=message_id, intent=intent_name(intent)))
             return
         person = session.get(Person, message.person_id) if message.person_id else None
         room = session.get(Room, message.room_id) if message.room_id else None
