@@ -282,3 +282,27 @@ def test_requested_year():
     assert requested_year("出个报告初稿", date(2024, 2, 1)) == 2023
     assert requested_year("出个报告初稿", date(2024, 11, 1)) == 2024
     assert requested_year("生成今年的报告", date(2024, 2, 1)) == 2024
+
+
+def test_a_summary_of_many_sections_stays_within_ten_lines_with_the_rest_attached(
+    settings, session_factory, registered, make_message
+):
+    from nlu.sections import section_ids
+
+    every = {f"{s}工作1件": logged(f"{s}工作1件", (s, f"{s}工作", 1, "件")) for s in section_ids()}
+    every["今年进度"] = query("今年进度", period="year")
+    bot = Dispatcher(settings, session_factory, ScriptedParser(every))
+    for text in every:
+        if text != "今年进度":
+            bot.handle(make_message(text, time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("今年进度"))
+    lines = reply.text.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == "白岩镇今年（1月1日—5月16日）台账："
+    assert lines[-2] == "……另有5个板块有记录，完整明细见附件。"
+    assert lines[-1] == "共12条记录。"
+    assert reply.file is not None and reply.file.suffix == ".xlsx"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(reply.file).active
+    assert sheet.max_row == 13  # a header and every one of the 12 records

@@ -434,3 +434,31 @@ def test_schedule_jobs_and_owners_list_commands(cli, registered):
     assert "年终报告初稿" in jobs.stdout and "月报" not in jobs.stdout  # digest switched off
     owners = cli("owners", "list")
     assert owners.exit_code == 0 and TITLES["disputes"] in owners.stdout
+
+
+def test_year_end_draft_of_a_year_without_records_is_not_sent(
+    settings, session_factory, registered
+):
+    sender = RecordingSender()
+    moment = at("2024-12-16T09:00")
+    empty = deliver(
+        session_factory,
+        settings,
+        sender,
+        "draft_compiled",
+        registered.town_id,
+        moment,
+        channel="test",
+    )
+    assert empty.skipped == "no_records" and "2024年的记录" in empty.reason
+    add_fact(session_factory, registered.town_id, "disputes", date(2024, 5, 6))
+    sent = deliver(
+        session_factory,
+        settings,
+        sender,
+        "draft_compiled",
+        registered.town_id,
+        moment,
+        channel="test",
+    )
+    assert sent.sends and sent.reply.file is not None

@@ -26,7 +26,14 @@ from bot.scheduler.config import TownPlan, owner_ids, owners_by_section, town_pl
 from bot.scheduler.models import DeliveryClaim, ScheduleState
 from bot.scheduler.workdays import first_workday_of_month, is_workday
 from bot.settings import Settings
-from bot.storage.aggregate import SECTION_IDS, Total, period_range, totals, uncovered_sections
+from bot.storage.aggregate import (
+    SECTION_IDS,
+    Total,
+    period_range,
+    records_per_section,
+    totals,
+    uncovered_sections,
+)
 from bot.storage.models import Town, utcnow
 from bot.storage.units import display
 
@@ -300,6 +307,8 @@ def plan_draft(
         return _skip(delivery, "already_sent")
     if plan.supervisor_room is None:
         return _skip(delivery, "no_room")
+    if not records_per_section(session, town_id, date(year, 1, 1), date(year, 12, 31)):
+        return _skip(delivery, "no_records", year=year)  # an empty draft helps no one
     month, day_ = plan.final_date
     text = texts.say(
         f"draft.{'compiled' if stage == 'draft_compiled' else 'final'}",
