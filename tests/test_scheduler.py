@@ -439,26 +439,21 @@ def test_schedule_jobs_and_owners_list_commands(cli, registered):
 def test_year_end_draft_of_a_year_without_records_is_not_sent(
     settings, session_factory, registered
 ):
-    sender = RecordingSender()
-    moment = at("2024-12-16T09:00")
-    empty = deliver(
-        session_factory,
-        settings,
-        sender,
-        "draft_compiled",
-        registered.town_id,
-        moment,
-        channel="test",
-    )
+    def draft():
+        moment = at("2024-12-16T09:00")
+        town = registered.town_id
+        return deliver(
+            session_factory,
+            settings,
+            RecordingSender(),
+            "draft_compiled",
+            town,
+            moment,
+            channel="test",
+        )
+
+    empty = draft()
     assert empty.skipped == "no_records" and "2024年的记录" in empty.reason
     add_fact(session_factory, registered.town_id, "disputes", date(2024, 5, 6))
-    sent = deliver(
-        session_factory,
-        settings,
-        sender,
-        "draft_compiled",
-        registered.town_id,
-        moment,
-        channel="test",
-    )
+    sent = draft()
     assert sent.sends and sent.reply.file is not None
