@@ -43,13 +43,16 @@ def _labels(ctx: ActionContext, question: Question) -> dict:
             if question.person.id == ctx.person.id
             else question.person.display_name
         )
+    start = replies.day(period.start, ctx.today)
+    end = replies.day(min(period.end, max(ctx.today, period.start)), ctx.today)
     return {
         "town": ctx.town.name,
         "who": who,
         "place": question.place or "",
         "period": period.label,
-        "start": replies.day(period.start, ctx.today),
-        "end": replies.day(min(period.end, max(ctx.today, period.start)), ctx.today),
+        "start": start,
+        "end": end,
+        "span": start if start == end else replies.text("query.span", start=start, end=end),
     }
 
 

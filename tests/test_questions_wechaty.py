@@ -87,7 +87,7 @@ def handler(settings, session_factory, parser):
             "青石镇白岩村今年开展普法宣传活动2场（1月1日—11月20日，1条记录）",
         ),
         ("去年调解多少件", "青石镇去年（2023年1月1日—2023年12月31日）还没有调解矛盾纠纷的记录。"),
-        ("今天进度", "青石镇今天（11月20日—11月20日）还没有任何板块的记录。"),
+        ("今天进度", "青石镇今天（11月20日）还没有任何板块的记录。"),
     ],
 )
 def test_one_figure_asked_gets_one_line(puppet, handler, settings, question, answer):
