@@ -128,7 +128,7 @@ def unit_figure(ctx: ActionContext, question: Question, labels: dict) -> str:
     )
 
 
-def section_lines(ctx: ActionContext, question: Question, labels: dict) -> tuple[list[str], int]:
+def section_lines(ctx: ActionContext, question: Question) -> tuple[list[str], int]:
     """One line per section with its figures; returns the lines and the record count."""
     figures = _figures(ctx, question)
     by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
@@ -152,7 +152,7 @@ def section_lines(ctx: ActionContext, question: Question, labels: dict) -> tuple
 
 def totals_table(ctx: ActionContext, question: Question, labels: dict) -> ActionOutcome:
     """A header, at most MAX_LINES - 2 section lines, a footer; the rest in a file."""
-    lines, records = section_lines(ctx, question, labels)
+    lines, records = section_lines(ctx, question)
     if not lines:
         return _answer(_empty(question, labels))
     header = "header_person" if question.person is not None else "header"

@@ -116,25 +116,24 @@ def read_question(
     )
 
 
-def looks_like_question(text: str, today: date) -> bool:
+def looks_like_question(text: str) -> bool:
     """Whether an addressed message reads as a question about the ledger: a question word
-    with a period, a section or an activity ("今年法治工作进展怎么样"). Used when the
-    classifier is unsure; work reports (which carry numbers) never get here."""
+    with a ledger word, a section or an activity ("今年法治工作进展怎么样"; not "今天天气怎么样").
+    Used when the classifier is unsure; work reports (which carry numbers) never get here."""
     norm = normalize_width(text or "")
-    if not _has_any(norm, vocabulary()["question_words"]):
+    words = vocabulary()
+    if not _has_any(norm, words["question_words"]):
         return False
     return bool(
-        find_period(norm, today) is not None or find_section_keyword(norm) or find_activities(norm)
+        _has_any(norm, words["ledger_words"]) or find_section_keyword(norm) or find_activities(norm)
     )
 
 
-def as_question(
-    result: ParseResult, text: str, today: date, threshold: float
-) -> ParseResult | None:
+def as_question(result: ParseResult, text: str, threshold: float) -> ParseResult | None:
     """The parse as a progress question, when the classifier was unsure (below `threshold`)
     or called it chatter but the addressed text plainly asks about the ledger; else None."""
     if result.work or (result.confidence >= threshold and result.intent != "out_of_scope"):
         return None
-    if not looks_like_question(text, today):
+    if not looks_like_question(text):
         return None
     return dataclasses.replace(result, intent="query_progress", query=result.query or Query())

@@ -423,7 +423,7 @@ class Dispatcher:
         message.confidence = float(result.confidence)
         threshold = self.settings.confidence_threshold
         if addressed:  # a plain question about the ledger is answered, however unsure
-            question = as_question(result, for_parsing(message.text), now.date(), threshold)
+            question = as_question(result, for_parsing(message.text), threshold)
             if question is not None:
                 message.note = f"read as a question (parsed as {result.intent})"
                 message.intent = question.intent

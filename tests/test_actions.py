@@ -306,3 +306,14 @@ def test_a_summary_of_many_sections_stays_within_ten_lines_with_the_rest_attache
 
     sheet = load_workbook(reply.file).active
     assert sheet.max_row == 13  # a header and every one of the 12 records
+
+
+def test_an_unsure_parse_of_a_plain_ledger_question_is_answered_but_small_talk_is_not(
+    bot, make_message
+):
+    # the scripted parser calls both chatter (out_of_scope): the question is still answered
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    (answer,) = bot.handle(make_message("今年法治工作进展怎么样"))
+    assert answer.text.splitlines()[0] == "白岩镇今年（1月1日—5月16日）台账："
+    assert "调解矛盾纠纷3件" in answer.text
+    assert bot.handle(make_message("今天天气怎么样")) == []  # chatter, as the parser said
