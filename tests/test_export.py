@@ -206,3 +206,17 @@ def test_console_is_a_new_group_its_user_binds_and_others_join(settings, session
         source=io.StringIO(""),
     )
     assert chat.town == "青石镇" and "绑定" not in again.getvalue()
+
+
+def test_console_with_a_town_binds_up_front_and_makes_the_first_user_its_admin(
+    settings, session_factory
+):
+    parser = ScriptedParser({})
+    first = console_session(settings, session_factory, parser, "console", "c1", "me", "青石镇")
+    assert first.town == "青石镇" and any("管理员" in note for note in first.notes)
+    second = console_session(settings, session_factory, parser, "console", "c2", "you", "青石镇")
+    assert any("工作人员" in note for note in second.notes)  # the town has its admin
+    with session_factory() as session:
+        roles = {p.display_name: p.role for p in list_people(session)}
+        assert [t.name for t in list_towns(session)] == ["青石镇"]
+    assert roles == {"me": "admin", "you": "staff"}
