@@ -43,7 +43,7 @@ def test_every_help_page_is_in_chinese(cli):
 
 def test_errors_from_the_command_line_parser_are_in_chinese(cli):
     missing = cli("review", "assign", "1")
-    assert missing.exit_code == 2 and "缺少参数 'intent'。" in missing.output
+    assert missing.exit_code == 2 and "缺少参数 '意图'。" in missing.output
     bad = cli("facts", "--year", "今年")
     assert "'--year' 的值不对：'今年' 不是整数。" in bad.output
     typo = cli("facts", "--yaer", "2024")

@@ -109,7 +109,7 @@ def console_command(
 
 
 def replay_command(
-    path: Path = typer.Argument(..., help=h("replay.path")),
+    path: Path = typer.Argument(..., help=h("replay.path"), metavar=h("names.replay_path")),
     town: str | None = typer.Option(None, help=h("replay.town")),
 ) -> None:
     """Import a group-chat export through the bot, line by line (idempotent)."""
@@ -315,7 +315,9 @@ def _queued(session, message_id: int):
 
 @review_app.command("dismiss", help=h("review.dismiss"))
 def review_dismiss(
-    message_id: int = typer.Argument(..., help=h("review.message_id")),
+    message_id: int = typer.Argument(
+        ..., help=h("review.message_id"), metavar=h("names.review_message_id")
+    ),
     note: str | None = typer.Option(None, help=h("review.note")),
 ) -> None:
     """Take a message off the review queue without logging anything."""
@@ -397,8 +399,10 @@ def _stored_guess(message) -> list:
 
 @review_app.command("assign", help=h("review.assign"))
 def review_assign(
-    message_id: int = typer.Argument(..., help=h("review.message_id")),
-    intent: str = typer.Argument(..., help=h("review.intent")),
+    message_id: int = typer.Argument(
+        ..., help=h("review.message_id"), metavar=h("names.review_message_id")
+    ),
+    intent: str = typer.Argument(..., help=h("review.intent"), metavar=h("names.review_intent")),
     fact: list[str] = typer.Option([], help=h("review.fact")),
 ) -> None:
     """Decide what a queued message was; log_activity records its facts in the ledger."""
@@ -474,7 +478,9 @@ def towns_list(ctx: typer.Context) -> None:
 
 
 @towns_app.command("add", help=h("towns.add"))
-def towns_add(name: str = typer.Argument(..., help=h("towns.name"))) -> None:
+def towns_add(
+    name: str = typer.Argument(..., help=h("towns.name"), metavar=h("names.towns_name")),
+) -> None:
     """Register a town."""
     from bot.storage.registry import get_or_create_town
 
@@ -512,7 +518,7 @@ def rooms_list(ctx: typer.Context) -> None:
 
 @rooms_app.command("bind", help=h("rooms.bind"))
 def rooms_bind(
-    room: str = typer.Argument(..., help=h("rooms.room")),
+    room: str = typer.Argument(..., help=h("rooms.room"), metavar=h("names.rooms_room")),
     town: str = typer.Option(..., help=h("rooms.town")),
     channel: str = typer.Option("wechaty", help=h("people.channel")),
     topic: str | None = typer.Option(None, help=h("rooms.topic")),
@@ -569,7 +575,9 @@ def people_list(
 
 @people_app.command("add", help=h("people.add"))
 def people_add(
-    person_id: str = typer.Argument(..., help=h("people.person_id")),
+    person_id: str = typer.Argument(
+        ..., help=h("people.person_id"), metavar=h("names.people_person_id")
+    ),
     town: str = typer.Option(..., help=h("people.person_town")),
     name: str | None = typer.Option(None, help=h("people.name")),
     role: str = typer.Option("staff", help=h("people.role")),
@@ -600,8 +608,10 @@ def people_add(
 
 @people_app.command("role", help=h("people.set_role"))
 def people_role(
-    person_id: str = typer.Argument(..., help=h("people.person_id")),
-    role: str = typer.Argument(..., help=h("people.role")),
+    person_id: str = typer.Argument(
+        ..., help=h("people.person_id"), metavar=h("names.people_person_id")
+    ),
+    role: str = typer.Argument(..., help=h("people.role"), metavar=h("names.people_role")),
     channel: str = typer.Option("wechaty", help=h("people.channel")),
 ) -> None:
     """Change a person's role."""

@@ -73,7 +73,7 @@ def _parse_jsonl(parser: Any, path: Path, timezone: str) -> None:
 
 
 def parse(
-    text: str | None = typer.Argument(None, help=h("parse.text")),
+    text: str | None = typer.Argument(None, help=h("parse.text"), metavar=h("names.parse_text")),
     now: str | None = typer.Option(None, help=h("parse.now")),
     as_json: bool = typer.Option(False, "--json", help=h("parse.json")),
     jsonl: Path | None = typer.Option(None, help=h("parse.jsonl")),

@@ -179,8 +179,10 @@ def _section_or_exit(section: str) -> str:
 
 @owners_app.command("set", help=h("owners.set"))
 def owners_set(
-    section: str = typer.Argument(..., help=h("owners.section")),
-    names: list[str] = typer.Argument(None, help=h("owners.names")),
+    section: str = typer.Argument(..., help=h("owners.section"), metavar=h("names.owners_section")),
+    names: list[str] = typer.Argument(
+        None, help=h("owners.names"), metavar=h("names.owners_names")
+    ),
     town: str | None = typer.Option(None, help=h("schedule.set_town")),
 ) -> None:
     """Set who answers for a section (mentioned in its reminders)."""

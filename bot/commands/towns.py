@@ -12,8 +12,8 @@ from bot.settings import get_settings
 
 @towns_app.command("rename", help=h("towns.rename"))
 def towns_rename(
-    old: str = typer.Argument(..., help=h("towns.old")),
-    new: str = typer.Argument(..., help=h("towns.new")),
+    old: str = typer.Argument(..., help=h("towns.old"), metavar=h("names.towns_old")),
+    new: str = typer.Argument(..., help=h("towns.new"), metavar=h("names.towns_new")),
 ) -> None:
     """Rename a town; its rooms, people and ledger stay with it."""
     from bot.storage.registry import RegistryError, find_town, valid_town_name
@@ -35,7 +35,7 @@ def towns_rename(
 
 @towns_app.command("remove", help=h("towns.remove"))
 def towns_remove(
-    name: str = typer.Argument(..., help=h("towns.name")),
+    name: str = typer.Argument(..., help=h("towns.name"), metavar=h("names.towns_name")),
     force: bool = typer.Option(False, "--force", help=h("towns.force")),
 ) -> None:
     """Remove a town: at once when it holds nothing, else only with --force, after an export."""
@@ -66,7 +66,7 @@ def towns_remove(
 
 
 def admin_command(
-    who: str = typer.Argument(..., help=h("admin.who")),
+    who: str = typer.Argument(..., help=h("admin.who"), metavar=h("names.admin_who")),
     town: str | None = typer.Option(None, help=h("admin.town")),
 ) -> None:
     """Make a registered person (by name or channel id) an admin of their town."""
