@@ -179,3 +179,9 @@ def test_replay_asks_for_the_town_instead_of_inventing_one(cli, session_factory,
     assert cli("replay", str(export), "--town", "白岩镇").exit_code == 0
     with session_factory() as session:
         assert [t.name for t in list_towns(session)] == ["白岩镇"]
+
+
+def test_report_of_a_year_without_records_says_so(cli, registered, tmp_path):
+    result = cli("report", "--year", "2023", "--format", "md", "-o", str(tmp_path / "r.md"))
+    assert result.exit_code == 0, result.output
+    assert "白岩镇台账里还没有2023年的记录" in "".join(result.stderr.split())

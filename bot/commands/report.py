@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from actions import replies
 from bot.commands.chinese import h, say
 from bot.logs import configure_logging
 from bot.settings import get_settings
@@ -43,6 +44,16 @@ def _only_town(session_factory) -> str:
     raise typer.BadParameter(_say("choose_town", towns="、".join(names)), param_hint="--town")
 
 
+def _has_records(factory, town_name: str, year: int) -> bool:
+    from bot.storage.aggregate import records_per_section
+    from bot.storage.registry import find_town
+
+    with factory() as session:
+        town = find_town(session, town_name.strip())
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        return town is not None and bool(records_per_section(session, town.id, start, end))
+
+
 def report(
     year: int | None = typer.Option(None, help=h("report.year")),
     town: str | None = typer.Option(None, help=h("report.town")),
@@ -64,13 +75,14 @@ def report(
         )
     except ValueError as error:
         raise typer.BadParameter(say("bad_date", value=as_of), param_hint="--as-of") from error
+    year = year or _default_year(day)
     try:
         factory = open_ledger(settings)
         name = town or _only_town(factory)
         path = build_report(
             factory,
             name,
-            year or _default_year(day),
+            year,
             fmt.value,
             output,
             evidence,
@@ -86,6 +98,8 @@ def report(
         typer.echo(_say("failed", error=error), err=True)
         raise typer.Exit(1) from error
     typer.echo(_say("written", path=path))
+    if not _has_records(factory, name, year):  # written for its layout; say it holds nothing
+        typer.echo(replies.text("report.no_records_cli", town=name.strip(), year=year), err=True)
     if evidence:
         typer.echo(_say("evidence_written", path=evidence_path(path)))
 
