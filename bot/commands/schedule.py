@@ -66,10 +66,15 @@ def _table(title: str, columns_key: str, rows: list[list]) -> Table:
     return out
 
 
-def _room_label(room: str | None, is_default: bool) -> str:
+def _room_label(session, room: str | None, is_default: bool, channel: str = "wechaty") -> str:
+    """The group by its name (and id), marked when it is the default one."""
+    from bot.storage.registry import find_room
+
     if room is None:
         return say("none")
-    return say("default_room", room=room) if is_default else room
+    found = find_room(session, channel, room)
+    named = say("room_named", topic=found.topic, room=room) if found and found.topic else room
+    return say("default_room", room=named) if is_default else named
 
 
 # -- schedule -------------------------------------------------------------------------
@@ -104,7 +109,7 @@ def schedule_show(
                         texts.say(f"kinds.{spec.kind}"),
                         spec.rule,
                         say("switched_on" if spec.enabled else "switched_off"),
-                        _room_label(spec.room, default),
+                        _room_label(session, spec.room, default),
                     ]
                 )
     if not rows:
@@ -262,7 +267,6 @@ def remind_command(
 ) -> None:
     """Print exactly the coverage reminder the job would send at --now (or why none)."""
     from bot.scheduler.deliveries import plan
-    from bot.storage.registry import find_room
 
     if not dry_run:
         raise fail(say("send_from_bot"))
@@ -275,14 +279,9 @@ def remind_command(
     with _ledger(settings)() as session:
         target = _town(session, town)
         delivery = plan(session, settings, "reminder", target.id, moment, channel=channel)
-        room = find_room(session, channel, delivery.room) if delivery.room else None
+        where = _room_label(session, delivery.room, False, channel)
     # One stream, in order: where it goes (or why not), then the message itself.
     if delivery.sends:
-        where = (
-            say("room_named", topic=room.topic, room=delivery.room)
-            if room and room.topic
-            else delivery.room
-        )
         typer.echo(say("would_send_to", room=where))
     else:
         typer.echo(say("nothing_to_send", reason=delivery.reason))
