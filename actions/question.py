@@ -63,15 +63,29 @@ def _is_self(text: str) -> bool:
     return _has_any(text, words["self_words"])
 
 
-def _named_person(text: str, people: list[Person]) -> Person | None:
-    """The registered person whose name the question contains (the longest name wins)."""
+# A WeChat name often decorates the name people say: "张敏🌸", "张敏-司法所".
+_LEADING_NAME = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def _names(person: Person) -> set[str]:
+    """What people call `person`: the display name, and its leading run of Chinese."""
+    names = {person.display_name}
+    leading = _LEADING_NAME.match(person.display_name)
+    if leading:
+        names.add(leading.group())
+    return {name for name in names if len(name) >= 2}
+
+
+def _named_person(text: str, people: list[Person]) -> tuple[Person, str] | None:
+    """The registered person named in the question, and the name used (longest wins)."""
     not_names = set(vocabulary()["not_names"])
     found = [
-        p
-        for p in people
-        if len(p.display_name) >= 2 and p.display_name not in not_names and p.display_name in text
+        (person, name)
+        for person in people
+        for name in _names(person)
+        if name not in not_names and name in text
     ]
-    return max(found, key=lambda p: len(p.display_name)) if found else None
+    return max(found, key=lambda pair: len(pair[1])) if found else None
 
 
 def read_question(
@@ -91,9 +105,10 @@ def read_question(
     if period is None:
         period = named_period(PARSER_PERIODS.get(query.period or "year", "this_year"), today)
     people = list_people(session, town)
-    person = _named_person(norm, people) or (asker if _is_self(norm) else None)
-    if person is not None:  # a name is no activity or place: read the rest without it
-        norm = norm.replace(person.display_name, " ")
+    named = _named_person(norm, people)
+    person = named[0] if named else (asker if _is_self(norm) else None)
+    if named:  # a name is no activity or place: read the rest without it
+        norm = norm.replace(named[1], " ")
     places = [p.name for p in find_places(norm) if p.name != town.name]
     activities = [m.activity for m in find_activities(norm) if m.activity is not None]
     asked_unit = _asked_unit().search(norm)

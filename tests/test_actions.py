@@ -317,3 +317,19 @@ def test_an_unsure_parse_of_a_plain_ledger_question_is_answered_but_small_talk_i
     assert answer.text.splitlines()[0] == "白岩镇今年（1月1日—5月16日）台账："
     assert "调解矛盾纠纷3件" in answer.text
     assert bot.handle(make_message("今天天气怎么样")) == []  # chatter, as the parser said
+
+
+def test_a_person_is_found_by_the_name_inside_a_decorated_wechat_name(
+    settings, session_factory, registered, make_message
+):
+    with session_factory() as session:
+        town = get_or_create_town(session, "白岩镇")
+        add_person(session, "test", "min", town, display_name="张敏🌸-司法所")
+        session.commit()
+    script = dict(SCRIPT)
+    script["张敏这个月报了几条"] = query("张敏这个月报了几条", period="month")
+    bot = Dispatcher(settings, session_factory, ScriptedParser(script))
+    bot.handle(make_message("今天调解纠纷3件", sender="min", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("张敏这个月报了几条"))
+    assert reply.text == "张敏🌸-司法所本月（5月1日—5月16日）报了1条记录：调解矛盾纠纷3件"
