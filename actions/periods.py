@@ -171,6 +171,13 @@ def _month(match: re.Match[str], today: date) -> Period | None:
     return Period(start, end, label, "month")
 
 
+def _since(period: Period, rest: str, today: date) -> Period:
+    """ "10月份以来", "5月16日至今": from the period's start up to today."""
+    if any(rest.startswith(word) for word in vocabulary()["since_words"]) and period.start <= today:
+        return Period(period.start, today, _label("days"), "days")
+    return period
+
+
 def find_period(text: str, today: date) -> Period | None:
     """The period a question names, or None when it names none.
 
@@ -182,7 +189,7 @@ def find_period(text: str, today: date) -> Period | None:
         for match in patterns[shape].finditer(norm):
             found = build(match, today)
             if found is not None:
-                return found
+                return _since(found, norm[match.end() :], today)
     match = patterns["year"].search(norm)
     if match:
         year = int(match.group("year"))
