@@ -475,7 +475,11 @@ class Dispatcher:
                 (msg.channel, msg.room),
                 lambda: find_room(session, msg.channel, msg.room),
             )
-            if room is None:
+            if room is None:  # logged so an administrator can bind it by id from the CLI
+                log.info(
+                    "message from an unbound room",
+                    extra={"channel": msg.channel, "room": msg.room, "topic": msg.room_topic},
+                )
                 return None, None, replies.text("unregistered.room")
         person = _remembered(
             lookups.people,

@@ -78,8 +78,11 @@ def test_stored_but_unhandled_message_is_handled_on_redelivery(bot, make_message
     assert count(session_factory, Message) == 1 and count(session_factory, Fact) == 1
 
 
-def test_unknown_room_gets_no_ledger_access(bot, make_message, session_factory):
+def test_unknown_room_gets_no_ledger_access(bot, make_message, session_factory, caplog):
+    caplog.set_level("INFO", logger="bot.dispatcher")
     assert bot.handle(make_message("今天调解纠纷3件", room="stranger-room")) == []
+    unbound = [r for r in caplog.records if r.getMessage() == "message from an unbound room"]
+    assert [r.room for r in unbound] == ["stranger-room"]  # its id, for `rooms bind`
     (reply,) = bot.handle(make_message("今天调解纠纷3件", room="stranger-room", mentions_bot=True))
     assert "本群还没有绑定到乡镇" in reply.text and "群主" in reply.text
     assert count(session_factory, Fact) == 0
