@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 from pathlib import Path
 
 from actions import replies
 from actions.base import ActionContext, ActionOutcome
+from bot.storage import aggregate
 from bot.storage.models import MessageStatus
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,11 @@ def run(ctx: ActionContext) -> ActionOutcome:
     if ctx.person.role == "staff":  # supervisors and admins ask for the draft
         return ActionOutcome(MessageStatus.ANSWERED, [replies.text("report.staff_only")])
     year = requested_year(ctx.result.text, ctx.today)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    past = year <= ctx.today.year  # a year ahead is refused by build_report, with its reason
+    if past and not aggregate.records_per_section(ctx.session, ctx.town.id, start, end):
+        empty = replies.text("report.no_records", town=ctx.town.name, year=year)
+        return ActionOutcome(MessageStatus.ANSWERED, [empty])
     try:
         path = build_report(
             session=ctx.session, settings=ctx.settings, town=ctx.town, year=year, as_of=ctx.today

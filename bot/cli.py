@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 
 from bot.commands import register_all
+from bot.commands.chinese import h, install
 
+install()  # click's and typer's own words in Chinese, before any command is built
 app = typer.Typer(
     name="taizhang",
-    help="法治台账: keeps the township rule-of-law work ledger from group chat.",
+    help=h("app"),
     no_args_is_help=True,
     add_completion=False,
 )

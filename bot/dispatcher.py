@@ -4,8 +4,11 @@
    is ever lost — not to a parser error, not to a crash. (channel, message_id) is unique:
    a message already handled is a duplicate and returns no reply, also after a restart.
    A message stored but never handled (the process died in between) is handled now.
-2. Unknown rooms and people get no ledger access (a short reply only if they addressed
-   the bot); rooms set to mentions_only ignore messages that do not mention the bot.
+2. Unknown rooms get no ledger access (a short reply only if they addressed the bot);
+   "@法治台账 绑定 XX镇" binds one (actions/bind_room.py). In a bound room an unknown
+   member is registered as staff of its town on their first work report or addressed
+   message; chatter registers no one. Rooms set to mentions_only ignore messages that do
+   not mention the bot.
 3. The parser's result is recorded on the message; below the confidence threshold nothing
    is logged: the sender is asked one short question and the message waits for review.
 4. The action for the intent runs in the same transaction that records the outcome, so a
@@ -32,9 +35,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import action_for, confirm, replies
+from actions.admin_role import make_admin, requested_admin
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
 from actions.log import describe
+from actions.question import as_question
 from bot import plausibility
 from bot.answers import answer_kind
 from bot.inbound import clean_incoming, for_parsing
@@ -43,7 +48,7 @@ from bot.settings import Settings
 from bot.spool import is_database_unavailable
 from bot.storage.models import Message, MessageStatus, Person, Room, Town
 from bot.storage.questions import open_question
-from bot.storage.registry import find_person, find_room
+from bot.storage.registry import ensure_person, find_person, find_room
 from nlu.result import Fact, ParseResult
 
 log = logging.getLogger(__name__)
@@ -387,17 +392,22 @@ class Dispatcher:
     ) -> Outcome:
         town_name = requested_town(msg.text) if addressed and msg.room is not None else None
         if town_name is not None:
-            reply = bind(session, msg.channel, msg.room, msg.sender, town_name, msg.room_topic)
+            reply = bind(session, msg, town_name)
             return self._outcome(MessageStatus.ANSWERED, [reply], msg)
         room, person, refusal = self._access(session, msg, lookups)
         if refusal is not None:
             say = [refusal] if addressed else []
             return self._outcome(MessageStatus.UNREGISTERED, say, msg)
         message.room_id = room.id if room else None
-        message.person_id = person.id
+        message.person_id = person.id if person else None
         if room is not None and room.mentions_only and not msg.mentions_bot:
             return self._outcome(MessageStatus.IGNORED, [], msg)
-        answer = answer_kind(for_parsing(message.text))
+        typed = requested_admin(msg.text) if addressed else None
+        if typed is not None:
+            person = person or self._admit(session, message, msg, room, lookups)
+            reply = make_admin(session, msg, person, room, typed)
+            return self._outcome(MessageStatus.ANSWERED, [reply], msg)
+        answer = answer_kind(for_parsing(message.text)) if person is not None else None
         if answer is not None:
             window = timedelta(minutes=self.settings.question_window_minutes)
             room_id = room.id if room is not None else None
@@ -420,8 +430,19 @@ class Dispatcher:
         message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
         message.intent = result.intent
         message.confidence = float(result.confidence)
+        threshold = self.settings.confidence_threshold
+        if addressed:  # a plain question about the ledger is answered, however unsure
+            question = as_question(result, for_parsing(message.text), threshold)
+            if question is not None:
+                message.note = f"read as a question (parsed as {result.intent})"
+                message.intent = question.intent
+                result = dataclasses.replace(question, confidence=max(threshold, result.confidence))
 
-        if result.confidence < self.settings.confidence_threshold:
+        if person is None:  # a member of a bound group, not registered yet
+            if not (addressed or result.work):
+                return self._outcome(MessageStatus.IGNORED, [], msg)
+            person = self._admit(session, message, msg, room, lookups)
+        if result.confidence < threshold:
             return self._not_understood(result, msg, addressed, now)
         if not addressed and result.intent not in UNADDRESSED_INTENTS:
             return self._outcome(MessageStatus.IGNORED, [], msg)
@@ -506,18 +527,41 @@ class Dispatcher:
                 (msg.channel, msg.room),
                 lambda: find_room(session, msg.channel, msg.room),
             )
-            if room is None:
+            if room is None:  # logged so an administrator can bind it by id from the CLI
+                log.info(
+                    "message from an unbound room",
+                    extra={"channel": msg.channel, "room": msg.room, "topic": msg.room_topic},
+                )
                 return None, None, replies.text("unregistered.room")
         person = _remembered(
             lookups.people,
             (msg.channel, msg.sender),
             lambda: find_person(session, msg.channel, msg.sender),
         )
-        if person is None:
-            return room, None, replies.text("unregistered.person")
+        if person is None:  # in a bound group members register on their first work message
+            return room, None, None if room is not None else replies.text("unregistered.person")
         if room is not None and person.town_id != room.town_id:
             return room, person, replies.text("unregistered.other_town")
         return room, person, None
+
+    @staticmethod
+    def _admit(
+        session: Session,
+        message: Message,
+        msg: IncomingMessage,
+        room: Room,
+        lookups: BatchLookups,
+    ) -> Person:
+        """Register a bound group's member as staff of its town, named as WeChat names them."""
+        town = session.get(Town, room.town_id)
+        person = ensure_person(session, msg.channel, msg.sender, town, display_name=msg.sender_name)
+        lookups.people[(msg.channel, msg.sender)] = person
+        message.person_id = person.id
+        log.info(
+            "member registered",
+            extra={"channel": msg.channel, "sender": msg.sender, "town_id": town.id},
+        )
+        return person
 
     def _not_understood(
         self, result: ParseResult, msg: IncomingMessage, addressed: bool, now: datetime

@@ -82,6 +82,8 @@ def clean_incoming(msg: IncomingMessage) -> IncomingMessage:
         text=clean_text(msg.text),
         sender_name=clean_name(msg.sender_name),
         room_topic=clean_name(msg.room_topic, MAX_ID_CHARS),
+        room_owner=clean_id(msg.room_owner) if msg.room_owner else None,
+        mentioned=tuple((clean_id(i), clean_name(n) or "") for i, n in msg.mentioned),
     )
     return msg if cleaned == msg else cleaned
 

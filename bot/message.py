@@ -23,6 +23,9 @@ class IncomingMessage:
     mentions_bot: bool = False
     sender_name: str | None = None
     room_topic: str | None = None
+    room_owner: str | None = None  # the room owner's sender id, when the channel knows it
+    # Other people @-named in the message, as (sender id, name): "设为管理员 @张敏".
+    mentioned: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Registering the rooms and people a channel brings before their messages reach the ledger.
 
 Channels know nothing of the database, so the commands that start them do this first:
-the console registers a first-time local user (a default town, the console room, the user as
-admin); an imported chat export registers its unknown rooms to one town and its unknown
+the console is a new group owned by the local user (bound in the chat, or up front with
+--town); an imported chat export registers its unknown rooms to one town and its unknown
 senders as staff, as the replay meets them.
 """
 
@@ -22,7 +22,7 @@ from bot.storage.registry import (
     find_person,
     find_room,
     get_or_create_town,
-    list_towns,
+    town_admins,
 )
 
 
@@ -32,29 +32,26 @@ def ensure_console_user(
     room: str,
     sender: str,
     town_name: str | None = None,
-) -> tuple[str, list[str]]:
-    """Register what a first-time local user needs; returns the town name and what was done."""
+) -> tuple[str | None, list[str]]:
+    """Prepare the console room; returns its town (None while unbound) and what was done.
+
+    Without `town_name` nothing is created: the console is a new group whose owner is the
+    local user, who binds it with "绑定 XX镇" like in WeChat. With `town_name` the room is
+    bound to that town and the user registered there (as its admin if it has none)."""
     done: list[str] = []
     with session_factory() as session:
         known_room = find_room(session, channel, room)
-        person = find_person(session, channel, sender)
-        if town_name:
-            town = get_or_create_town(session, town_name)
-        elif known_room is not None:
-            town = session.get(Town, known_room.town_id)
-        elif person is not None:
-            town = session.get(Town, person.town_id)
-        else:
-            towns = list_towns(session)
-            town = towns[0] if towns else None
-            if town is None:
-                town = get_or_create_town(session, replies.text("defaults.town"))
-                done.append(replies.text("console.registered_town", town=town.name))
+        if not town_name:
+            if known_room is None:
+                return None, [replies.text("console.unbound_hint")]
+            return session.get(Town, known_room.town_id).name, done
+        town = get_or_create_town(session, town_name)
         if known_room is None or known_room.town_id != town.id:
             bind_room(session, channel, room, town)
             done.append(replies.text("console.registered_room", room=room, town=town.name))
+        person = find_person(session, channel, sender)
         if person is None or person.town_id != town.id:
-            role = person.role if person is not None else "admin"
+            role = "staff" if town_admins(session, town) else "admin"
             add_person(session, channel, sender, town, display_name=sender, role=role)
             done.append(
                 replies.text(
@@ -75,7 +72,7 @@ class ConsoleSession:
     dispatcher: Dispatcher
     room: str
     sender: str
-    town: str
+    town: str | None  # None while the console room is not bound
     notes: list[str]  # what was registered for a first-time user, to show once
 
 

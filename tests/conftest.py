@@ -185,3 +185,19 @@ def parser():
 @pytest.fixture
 def dispatcher(settings, session_factory, parser) -> Dispatcher:
     return Dispatcher(settings, session_factory, parser)
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch):
+    """Run `taizhang ARGS…` on this test's ledger: cli("towns", "add", "白岩镇")."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("TAIZHANG_DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("TAIZHANG_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(app, list(args))
+    get_settings.cache_clear()

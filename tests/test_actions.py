@@ -43,6 +43,7 @@ SCRIPT = {
     "资料多报了600份": correction("资料多报了600份", delta=-600, unit="份"),
     "经费少算了0.5万元": correction("经费少算了0.5万元", delta=0.5, unit="万元"),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
+    "今年矛盾纠纷化解情况": query("今年矛盾纠纷化解情况", section="disputes", period="year"),
     "本月进度": query("本月进度", period="month"),
     "哪些板块还没有记录": query("哪些板块还没有记录", uncovered=True),
     "帮助": simple("帮助", "help"),
@@ -252,10 +253,12 @@ def test_query_totals_table_for_own_town_only(
     bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
     bot.handle(make_message("今天调解纠纷3件", sender="wang", room="grp-2"))
     bot.handle(make_message("调解成功率98.5%", time="2024-05-16T09:10:00"))
-    (reply,) = bot.handle(make_message("今年调解多少件了", sender="li"))
+    (reply,) = bot.handle(make_message("今年矛盾纠纷化解情况", sender="li"))
     lines = reply.text.splitlines()
     assert lines[0] == "白岩镇今年（1月1日—5月16日）台账："
     assert lines[1] == "· 矛盾纠纷预防化解（3条）：调解矛盾纠纷5件；调解成功率98.5%（5月16日）"
+    (one,) = bot.handle(make_message("今年调解多少件了", sender="li"))
+    assert one.text == "白岩镇今年调解矛盾纠纷5件（1月1日—5月16日，2条记录）"
     (theirs,) = bot.handle(make_message("今年调解多少件了", sender="wang", room="grp-2"))
     assert "青山镇" in theirs.text and "3件" in theirs.text and "5件" not in theirs.text
 
@@ -273,7 +276,7 @@ def test_query_month_money_and_uncovered(bot, make_message):
 
 def test_query_with_nothing_recorded(bot, make_message):
     (reply,) = bot.handle(make_message("今年调解多少件了"))
-    assert reply.text == "白岩镇今年还没有矛盾纠纷预防化解的记录。"
+    assert reply.text == "白岩镇今年（1月1日—5月16日）还没有调解矛盾纠纷的记录。"
 
 
 def test_help_greet_and_chatter(bot, make_message, session_factory):
@@ -290,10 +293,17 @@ def test_help_greet_and_chatter(bot, make_message, session_factory):
 
 
 def test_report_request_sends_the_draft_as_a_file(bot, make_message):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
     (reply,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
     assert "报告初稿已生成" in reply.text
     assert reply.file is not None and reply.file.suffix == ".docx"
     assert reply.file.is_file() and reply.file.stat().st_size > 0
+
+
+def test_report_for_a_year_without_records_says_so_instead_of_an_empty_draft(bot, make_message):
+    (reply,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
+    assert reply.text.startswith("白岩镇台账里还没有2024年的记录，没有生成报告初稿")
+    assert reply.file is None
 
 
 def test_requested_year():
@@ -302,3 +312,54 @@ def test_requested_year():
     assert requested_year("出个报告初稿", date(2024, 2, 1)) == 2023
     assert requested_year("出个报告初稿", date(2024, 11, 1)) == 2024
     assert requested_year("生成今年的报告", date(2024, 2, 1)) == 2024
+
+
+def test_a_summary_of_many_sections_stays_within_ten_lines_with_the_rest_attached(
+    settings, session_factory, registered, make_message
+):
+    from nlu.sections import section_ids
+
+    every = {f"{s}工作1件": logged(f"{s}工作1件", (s, f"{s}工作", 1, "件")) for s in section_ids()}
+    every["今年进度"] = query("今年进度", period="year")
+    bot = Dispatcher(settings, session_factory, ScriptedParser(every))
+    for text in every:
+        if text != "今年进度":
+            bot.handle(make_message(text, time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("今年进度"))
+    lines = reply.text.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == "白岩镇今年（1月1日—5月16日）台账："
+    assert lines[-2] == "……另有5个板块有记录，完整明细见附件。"
+    assert lines[-1] == "共12条记录。"
+    assert reply.file is not None and reply.file.suffix == ".xlsx"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(reply.file).active
+    assert sheet.max_row == 13  # a header and every one of the 12 records
+
+
+def test_an_unsure_parse_of_a_plain_ledger_question_is_answered_but_small_talk_is_not(
+    bot, make_message
+):
+    # the scripted parser calls both chatter (out_of_scope): the question is still answered
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    (answer,) = bot.handle(make_message("今年法治工作进展怎么样"))
+    assert answer.text.splitlines()[0] == "白岩镇今年（1月1日—5月16日）台账："
+    assert "调解矛盾纠纷3件" in answer.text
+    assert bot.handle(make_message("今天天气怎么样")) == []  # chatter, as the parser said
+
+
+def test_a_person_is_found_by_the_name_inside_a_decorated_wechat_name(
+    settings, session_factory, registered, make_message
+):
+    with session_factory() as session:
+        town = get_or_create_town(session, "白岩镇")
+        add_person(session, "test", "min", town, display_name="张敏🌸-司法所")
+        session.commit()
+    script = dict(SCRIPT)
+    script["张敏这个月报了几条"] = query("张敏这个月报了几条", period="month")
+    bot = Dispatcher(settings, session_factory, ScriptedParser(script))
+    bot.handle(make_message("今天调解纠纷3件", sender="min", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
+    (reply,) = bot.handle(make_message("张敏这个月报了几条"))
+    assert reply.text == "张敏🌸-司法所本月（5月1日—5月16日）报了1条记录：调解矛盾纠纷3件"

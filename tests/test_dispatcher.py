@@ -82,19 +82,43 @@ def test_stored_but_unhandled_message_is_handled_on_redelivery(bot, make_message
     assert count(session_factory, Message) == 1 and count(session_factory, Fact) == 1
 
 
-def test_unknown_room_gets_no_ledger_access(bot, make_message, session_factory):
+def test_unknown_room_gets_no_ledger_access(bot, make_message, session_factory, caplog):
+    caplog.set_level("INFO", logger="bot.dispatcher")
     assert bot.handle(make_message("今天调解纠纷3件", room="stranger-room")) == []
+    unbound = [r for r in caplog.records if r.getMessage() == "message from an unbound room"]
+    assert [r.room for r in unbound] == ["stranger-room"]  # its id, for `rooms bind`
     (reply,) = bot.handle(make_message("今天调解纠纷3件", room="stranger-room", mentions_bot=True))
-    assert "本群还没有登记" in reply.text
+    assert "本群还没有绑定到乡镇" in reply.text and "群主" in reply.text
     assert count(session_factory, Fact) == 0
     assert count(session_factory, Message) == 2  # but nothing said is lost
 
 
-def test_unknown_person_gets_no_ledger_access(bot, make_message, session_factory, scripted):
-    assert bot.handle(make_message("今天调解纠纷3件", sender="nobody")) == []
-    (reply,) = bot.handle(make_message("帮助", sender="nobody", mentions_bot=True))
-    assert "您还没有登记" in reply.text
+def test_unknown_person_in_private_gets_no_ledger_access(
+    bot, make_message, session_factory, scripted
+):
+    (reply,) = bot.handle(make_message("今天调解纠纷3件", sender="nobody", room=None))
+    assert "您还没有登记" in reply.text and "工作群" in reply.text
     assert count(session_factory, Fact) == 0 and scripted.calls == []
+
+
+def test_member_of_a_bound_group_registers_on_the_first_work_message(
+    bot, make_message, session_factory
+):
+    from dataclasses import replace
+
+    from bot.storage.registry import find_person
+
+    chatter = replace(make_message("收到", sender="newbie"), sender_name="赵六")
+    assert bot.handle(chatter) == []
+    with session_factory() as session:
+        assert find_person(session, "test", "newbie") is None  # chatter registers no one
+    work = replace(make_message("今天调解纠纷3件", sender="newbie"), sender_name="赵六")
+    (reply,) = bot.handle(work)
+    assert reply.text.startswith("已记录：调解矛盾纠纷 3件")
+    with session_factory() as session:
+        person = find_person(session, "test", "newbie")
+        assert (person.display_name, person.role, person.town.name) == ("赵六", "staff", "白岩镇")
+    assert count(session_factory, Fact) == 1
 
 
 def test_person_of_another_town_cannot_log_here(bot, make_message, session_factory):

@@ -20,7 +20,13 @@ from bot.dispatcher import Dispatcher
 from bot.onboarding import console_session
 from bot.settings import get_settings
 from bot.storage.export import fact_rows, write
-from bot.storage.registry import add_person, bind_room, get_or_create_town
+from bot.storage.registry import (
+    add_person,
+    bind_room,
+    get_or_create_town,
+    list_people,
+    list_towns,
+)
 from tests.ledger_helpers import ScriptedParser, correction, logged
 
 SCRIPT = {
@@ -158,12 +164,13 @@ def test_admin_commands_register_and_review(cli_env, settings, session_factory, 
     assert [(f["activity"], f["value"]) for f in facts] == [("调解矛盾纠纷", 2)]
 
 
-def test_console_registers_a_first_time_user_once(settings, session_factory):
+def test_console_is_a_new_group_its_user_binds_and_others_join(settings, session_factory):
     script = {"今天调解纠纷3件": SCRIPT["今天调解纠纷3件"]}
     screen = io.StringIO()
     chat = console_session(
         settings, session_factory, ScriptedParser(script), "console", "console", "me"
     )
+    assert chat.town is None  # no phantom town
     sent = run_console(
         chat.dispatcher,
         chat.room,
@@ -171,12 +178,20 @@ def test_console_registers_a_first_time_user_once(settings, session_factory):
         town=chat.town,
         notes=chat.notes,
         console=Console(file=screen, width=200),
-        source=io.StringIO("今天调解纠纷3件\n\n收到\n/quit\n今天调解纠纷3件\n"),
+        source=io.StringIO(
+            "今天调解纠纷3件\n绑定 青石镇\n今天调解纠纷3件\n\n/as 张敏\n今天调解纠纷3件\n"
+            "/quit\n今天调解纠纷3件\n"
+        ),
     )
     shown = screen.getvalue()
-    assert sent == 2
-    assert "已创建乡镇“本镇”" in shown and "登记为“本镇”的管理员" in shown
-    assert "已记录：调解矛盾纠纷 3件" in shown
+    assert sent == 4
+    assert "本群还没有绑定到乡镇" in shown and "本群已绑定到青石镇" in shown
+    assert "您是青石镇的管理员" in shown and "以“张敏”的身份发言" in shown
+    assert shown.count("已记录：调解矛盾纠纷 3件") == 2
+    with session_factory() as session:
+        assert [t.name for t in list_towns(session)] == ["青石镇"]
+        roles = {p.display_name: p.role for p in list_people(session)}
+    assert roles == {"me": "admin", "张敏": "staff"}
     again = io.StringIO()
     chat = console_session(
         settings, session_factory, ScriptedParser(script), "console", "console", "me"
@@ -190,4 +205,18 @@ def test_console_registers_a_first_time_user_once(settings, session_factory):
         console=Console(file=again, width=200),
         source=io.StringIO(""),
     )
-    assert "已创建" not in again.getvalue() and "登记" not in again.getvalue()
+    assert chat.town == "青石镇" and "绑定" not in again.getvalue()
+
+
+def test_console_with_a_town_binds_up_front_and_makes_the_first_user_its_admin(
+    settings, session_factory
+):
+    parser = ScriptedParser({})
+    first = console_session(settings, session_factory, parser, "console", "c1", "me", "青石镇")
+    assert first.town == "青石镇" and any("管理员" in note for note in first.notes)
+    second = console_session(settings, session_factory, parser, "console", "c2", "you", "青石镇")
+    assert any("工作人员" in note for note in second.notes)  # the town has its admin
+    with session_factory() as session:
+        roles = {p.display_name: p.role for p in list_people(session)}
+        assert [t.name for t in list_towns(session)] == ["青石镇"]
+    assert roles == {"me": "admin", "you": "staff"}

@@ -30,7 +30,7 @@ SCRIPT = {
         "今天在白岩村发放资料300余份",
         ("publicity", "发放宣传资料", 300, "份", D, "白岩村"),
     ),
-    "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
+    "今年矛盾纠纷化解情况": query("今年矛盾纠纷化解情况", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
     "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
 }
@@ -121,7 +121,7 @@ def test_chat_summary_and_report_show_the_same_figures(
     say(bot, make_message, "调解成功率98%", "2024-05-16T09:10:00")
     say(bot, make_message, "收缴罚款6.177万元", "2024-05-17T09:00:00")
     say(bot, make_message, "又收缴罚款5000元", "2024-05-17T10:00:00")
-    (disputes_reply,) = say(bot, make_message, "今年调解多少件了", "2024-06-01T09:00:00")
+    (disputes_reply,) = say(bot, make_message, "今年矛盾纠纷化解情况", "2024-06-01T09:00:00")
     (enforcement_reply,) = say(bot, make_message, "今年执法情况", "2024-06-01T09:01:00")
     data = report_json(session_factory, tmp_path)
     for section_id, reply in (("disputes", disputes_reply), ("enforcement", enforcement_reply)):

@@ -7,7 +7,6 @@ import pickle
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.scheduler import texts
 from bot.scheduler.config import (
@@ -365,19 +364,6 @@ def test_owners_link_registered_people_and_replace_on_set(settings, session_fact
 # ---- the command line ---------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(settings, monkeypatch):
-    from bot.cli import app
-    from bot.settings import get_settings
-
-    monkeypatch.setenv("TAIZHANG_DATABASE_URL", settings.effective_database_url)
-    monkeypatch.setenv("TAIZHANG_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, list(args))
-    get_settings.cache_clear()
-
-
 def test_remind_dry_run_prints_exactly_what_the_job_sends(
     cli, settings, session_factory, registered
 ):
@@ -397,15 +383,34 @@ def test_remind_dry_run_prints_exactly_what_the_job_sends(
         at("2024-05-20T09:00"),
         channel="test",
     )
-    assert result.stdout == sender.texts[0] + "\n"
+    where = texts.say("cli.room_named", topic="白岩镇法治工作群", room="grp-1")
+    assert result.stdout == f"将发送到：{where}\n{sender.texts[0]}\n"
     assert f"· {TITLES['rules']} @张三" in result.stdout
     # the job has sent it now: a dry run at the next Monday says it would not repeat it
     result = cli("remind", "--now", "2024-05-27T09:00:00+08:00", "--channel", "test")
-    assert result.stdout.strip() == texts.say(
-        "cli.nothing_to_send", reason=texts.say("skipped.unchanged")
-    )
+    skipped = texts.say("cli.nothing_to_send", reason=texts.say("skipped.unchanged"))
+    assert result.stdout.splitlines()[:2] == [skipped, texts.say("cli.would_say")]
     result = cli("remind", "--now", "2024-09-16T09:00:00+08:00", "--channel", "test")
     assert "9月16日" in result.stdout and "休息日" in result.stdout
+
+
+def test_remind_dry_run_prints_the_message_even_with_nowhere_to_send(cli, registered):
+    result = cli("remind", "--now", "2024-05-20T09:00:00+08:00")  # no wechaty room yet
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("（不发送）白岩镇还没有可发送的群")
+    assert lines[1] == texts.say("cli.would_say")
+    assert lines[2].startswith(
+        texts.say("reminder.header", period="本季度", start="4月1日", end="6月30日")
+    )
+
+
+def test_remind_at_a_past_moment_ignores_records_dated_after_it(cli, session_factory, registered):
+    add_fact(session_factory, registered.town_id, "disputes", date(2024, 5, 25))
+    before = cli("remind", "--now", "2024-05-20T09:00:00+08:00", "--channel", "test")
+    after = cli("remind", "--now", "2024-05-27T09:00:00+08:00", "--channel", "test")
+    assert f"· {TITLES['disputes']}" in before.stdout
+    assert f"· {TITLES['disputes']}" not in after.stdout
 
 
 def test_cli_rejects_bad_input_politely(cli, registered):
@@ -429,3 +434,26 @@ def test_schedule_jobs_and_owners_list_commands(cli, registered):
     assert "年终报告初稿" in jobs.stdout and "月报" not in jobs.stdout  # digest switched off
     owners = cli("owners", "list")
     assert owners.exit_code == 0 and TITLES["disputes"] in owners.stdout
+
+
+def test_year_end_draft_of_a_year_without_records_is_not_sent(
+    settings, session_factory, registered
+):
+    def draft():
+        moment = at("2024-12-16T09:00")
+        town = registered.town_id
+        return deliver(
+            session_factory,
+            settings,
+            RecordingSender(),
+            "draft_compiled",
+            town,
+            moment,
+            channel="test",
+        )
+
+    empty = draft()
+    assert empty.skipped == "no_records" and "2024年的记录" in empty.reason
+    add_fact(session_factory, registered.town_id, "disputes", date(2024, 5, 6))
+    sent = draft()
+    assert sent.sends and sent.reply.file is not None

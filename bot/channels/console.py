@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "console"
 DEFAULT_ROOM = "console"
 QUIT_WORDS = {"/quit", "/exit", "/q"}
+SWITCH_WORD = "/as"
 
 
 def local_user() -> str:
@@ -42,8 +43,12 @@ def chat(
     console: Console,
     source: TextIO | None = None,
 ) -> int:
-    """Read lines until EOF or /quit; print the bot's replies. Returns how many were sent."""
+    """Read lines until EOF or /quit; print the bot's replies. Returns how many were sent.
+
+    The console is one group owned by `sender`; "/as 张敏" types as another member (to try
+    a group of several people), "/as" alone switches back."""
     zone = ZoneInfo(dispatcher.settings.timezone)
+    owner = sender
     sent = 0
     while True:
         try:
@@ -57,6 +62,10 @@ def chat(
             break
         if not line:
             continue
+        if line == SWITCH_WORD or line.startswith(SWITCH_WORD + " "):
+            sender = line[len(SWITCH_WORD) :].strip() or owner
+            console.print(f"[dim]{escape(replies.text('console.switched', sender=sender))}[/]")
+            continue
         message = IncomingMessage(
             channel=CHANNEL,
             message_id=uuid.uuid4().hex,
@@ -66,6 +75,7 @@ def chat(
             text=line,
             mentions_bot=True,
             sender_name=sender,
+            room_owner=owner,
         )
         try:
             answers = dispatcher.handle(message)
@@ -91,7 +101,7 @@ def run_console(
     room: str,
     sender: str,
     *,
-    town: str,
+    town: str | None,
     notes: list[str] | None = None,
     console: Console | None = None,
     source: TextIO | None = None,
@@ -100,6 +110,7 @@ def run_console(
     console = console or Console()
     for line in notes or []:
         console.print(f"[yellow]{escape(line)}[/]")
-    welcome = replies.text("console.welcome", town=town, room=room, sender=sender)
+    shown_town = town or replies.text("console.unbound_town")
+    welcome = replies.text("console.welcome", town=shown_town, room=room, sender=sender)
     console.print(welcome, markup=False)
     return chat(dispatcher, room, sender, console=console, source=source)

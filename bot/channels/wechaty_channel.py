@@ -503,13 +503,15 @@ class WechatyChannel(Wechaty):
             return None  # our own replies come back as events
         await talker.ready()
         room = msg.room()
-        topic = None
+        topic = owner = None
         if room is not None:
             await room.ready()
             topic = room.payload.topic if room.payload is not None else None
+            owner = getattr(room.payload, "owner_id", None) or None
         text, mentioned = strip_bot_mention(msg.text(), self._mention_re)
         mention_ids = list(getattr(payload, "mention_ids", None) or [])
         mentioned = mentioned or bool(own_id and own_id in mention_ids)
+        others = [i for i in mention_ids if i and i != own_id]
         return IncomingMessage(
             channel=CHANNEL,
             message_id=message_id,
@@ -521,7 +523,19 @@ class WechatyChannel(Wechaty):
             mentions_bot=mentioned or room is None,
             sender_name=talker.name or None,
             room_topic=topic,
+            room_owner=owner,
+            mentioned=tuple([(i, await self._contact_name(i)) for i in others]),
         )
+
+    async def _contact_name(self, contact_id: str) -> str:
+        """An @-named contact's WeChat name ("设为管理员 @张敏"), or '' when it cannot load."""
+        try:
+            contact = self.Contact.load(contact_id)
+            await contact.ready()
+            return contact.name or ""
+        except Exception as exc:  # a name is a nicety: the id is what matters
+            log.warning("mentioned contact not loaded: %r", exc, extra={"contact": contact_id})
+            return ""
 
     async def _consume(self) -> None:
         loop = asyncio.get_running_loop()

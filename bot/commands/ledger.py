@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from actions import replies
+from bot.commands.chinese import h
 from bot.logs import configure_logging
 from bot.paths import safe_file_stem
 from bot.settings import Settings, get_settings
@@ -83,9 +84,9 @@ def table(title: str, columns_key: str, rows: list[list]) -> Table:
 
 
 def console_command(
-    room: str | None = typer.Option(None, help="Console room id (default: console)."),
-    sender: str | None = typer.Option(None, help="Your sender id (default: login name)."),
-    town: str | None = typer.Option(None, help="Town for a first-time room (default: 本镇)."),
+    room: str | None = typer.Option(None, help=h("console.room")),
+    sender: str | None = typer.Option(None, help=h("console.sender")),
+    town: str | None = typer.Option(None, help=h("console.town")),
 ) -> None:
     """Chat with the bot in the terminal (the embedded default channel)."""
     from bot.channels.console import CHANNEL, DEFAULT_ROOM, local_user, run_console
@@ -108,8 +109,8 @@ def console_command(
 
 
 def replay_command(
-    path: Path = typer.Argument(..., help="A JSON-lines chat export."),
-    town: str | None = typer.Option(None, help="Town that unknown rooms are registered to."),
+    path: Path = typer.Argument(..., help=h("replay.path"), metavar=h("names.replay_path")),
+    town: str | None = typer.Option(None, help=h("replay.town")),
 ) -> None:
     """Import a group-chat export through the bot, line by line (idempotent)."""
     from bot.channels.replay import CHANNEL, count_lines, replay
@@ -122,10 +123,13 @@ def replay_command(
     if not path.is_file():
         raise fail(say("file_missing", path=path))
     session_factory = open_ledger_or_exit(settings)
-    if town is None:
+    if town is None:  # one town is the obvious one; otherwise ask, never invent one
         with session_factory() as session:
             towns = list_towns(session)
-        town = towns[0].name if len(towns) == 1 else replies.text("defaults.town")
+        if len(towns) != 1:
+            names = "、".join(t.name for t in towns) or say("no_towns")
+            raise fail(say("replay_need_town", towns=names))
+        town = towns[0].name
     parser = load_parser_or_exit(settings)
     dispatcher = Dispatcher(settings, session_factory, parser)
     total = count_lines(path)
@@ -218,10 +222,10 @@ class ExportFormat(str, Enum):
 
 
 def facts_command(
-    year: int = typer.Option(date.today().year, help="Calendar year of the facts."),
-    town: str | None = typer.Option(None, help="Only this town (default: all towns)."),
-    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", help="csv, xlsx or json."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
+    year: int = typer.Option(date.today().year, help=h("facts.year")),
+    town: str | None = typer.Option(None, help=h("facts.town")),
+    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", help=h("facts.format")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=h("facts.output")),
 ) -> None:
     """Export every active fact of a year with its sender and original message."""
     from actions.replies import section_titles
@@ -229,8 +233,10 @@ def facts_command(
 
     settings = get_settings()
     configure_logging("WARNING")
-    if fmt is ExportFormat.xlsx and output is None:
-        raise fail(say("xlsx_needs_output"))
+    if fmt is ExportFormat.xlsx and output is None:  # a spreadsheet never goes to a terminal
+        name = say("facts_file", town=town or say("all_towns"), year=year)
+        output = settings.data_dir / "exports" / f"{safe_file_stem(name)}.xlsx"
+        output.parent.mkdir(parents=True, exist_ok=True)
     session_factory = open_ledger_or_exit(settings)
     with session_factory() as session:
         town_id = town_or_exit(session, town).id if town else None
@@ -250,11 +256,11 @@ def facts_command(
 
 # -- review queue ---------------------------------------------------------------------
 
-review_app = typer.Typer(help="Messages the bot did not understand: list, assign, dismiss.")
+review_app = typer.Typer(help=h("review.help"))
 
 
-@review_app.callback(invoke_without_command=True)
-def review_list(ctx: typer.Context, limit: int = typer.Option(50, help="Show at most N.")) -> None:
+@review_app.callback(invoke_without_command=True, help=h("review.help"))
+def review_list(ctx: typer.Context, limit: int = typer.Option(50, help=h("review.limit"))) -> None:
     """List the review queue (not understood / low confidence), oldest first."""
     if ctx.invoked_subcommand is not None:
         return
@@ -307,10 +313,12 @@ def _queued(session, message_id: int):
     return message
 
 
-@review_app.command("dismiss")
+@review_app.command("dismiss", help=h("review.dismiss"))
 def review_dismiss(
-    message_id: int = typer.Argument(..., help="Message number from `taizhang review`."),
-    note: str | None = typer.Option(None, help="Why (kept with the message)."),
+    message_id: int = typer.Argument(
+        ..., help=h("review.message_id"), metavar=h("names.review_message_id")
+    ),
+    note: str | None = typer.Option(None, help=h("review.note")),
 ) -> None:
     """Take a message off the review queue without logging anything."""
     from bot.storage.models import MessageStatus
@@ -325,24 +333,45 @@ def review_dismiss(
     console.print(say("review_dismissed", id=message_id))
 
 
+def section_id(name: str) -> str:
+    """A section's id from its id, report title or short title; ValueError (in Chinese,
+    listing the sections) for anything else, so no record lands outside the report."""
+    from nlu.sections import sections
+
+    name = name.strip()
+    for section in sections():
+        if name in (section.id, section.title, section.short_title):
+            return section.id
+    titles = "、".join(s.short_title for s in sections())
+    raise ValueError(say("review_bad_section", section=name, sections=titles))
+
+
 def parse_fact_option(raw: str, default_day: date):
-    """'section=disputes,activity=调解矛盾纠纷,value=3,unit=件[,date=…][,place=…]'."""
+    """'板块=矛盾纠纷预防化解,事项=调解矛盾纠纷,数量=3,单位=件[,日期=…][,地点=…]'; the
+    English keys (section=disputes,activity=…,value=…,unit=…) work too."""
+    from bot.commands.chinese import fact_key
     from nlu.result import Fact as ParsedFact
 
     fields = {}
-    for part in raw.replace("，", ",").split(","):
+    for part in raw.replace("，", ",").replace("＝", "=").split(","):
         if "=" not in part:
-            raise ValueError(f"'{part}' is not key=value")
+            raise ValueError(say("review_fact_part", part=part))
         key, value = part.split("=", 1)
-        fields[key.strip()] = value.strip()
-    missing = {"section", "activity", "value", "unit"} - set(fields)
+        fields[fact_key(key)] = value.strip()
+    missing = [k for k in ("section", "activity", "value", "unit") if not fields.get(k)]
     if missing:
-        raise ValueError(f"missing {', '.join(sorted(missing))}")
-    day = date.fromisoformat(fields["date"]) if fields.get("date") else default_day
+        raise ValueError(
+            say("review_fact_missing", keys="、".join(say(f"fact_names.{k}") for k in missing))
+        )
+    try:
+        day = date.fromisoformat(fields["date"]) if fields.get("date") else default_day
+        value = float(fields["value"])
+    except ValueError as error:
+        raise ValueError(say("review_fact_value", error=error)) from error
     return ParsedFact(
-        section=fields["section"],
+        section=section_id(fields["section"]),
         activity=fields["activity"],
-        value=float(fields["value"]),
+        value=value,
         unit=fields["unit"],
         date=day,
         place=fields.get("place") or None,
@@ -358,23 +387,25 @@ def _stored_guess(message) -> list:
     return [ParsedFact.from_dict(f) for f in data.get("facts") or []]
 
 
-@review_app.command("assign")
+@review_app.command("assign", help=h("review.assign"))
 def review_assign(
-    message_id: int = typer.Argument(..., help="Message number from `taizhang review`."),
-    intent: str = typer.Argument(..., help="log_activity, out_of_scope, query_progress, …"),
-    fact: list[str] = typer.Option(
-        [], help="For log_activity: section=…,activity=…,value=…,unit=…[,date=…][,place=…]"
+    message_id: int = typer.Argument(
+        ..., help=h("review.message_id"), metavar=h("names.review_message_id")
     ),
+    intent: str = typer.Argument(..., help=h("review.intent"), metavar=h("names.review_intent")),
+    fact: list[str] = typer.Option([], help=h("review.fact")),
 ) -> None:
     """Decide what a queued message was; log_activity records its facts in the ledger."""
     from zoneinfo import ZoneInfo
 
     from actions.log import describe, store_facts
+    from bot.commands.chinese import intent_id, intent_name, intent_names
     from bot.storage.models import MessageStatus, Person, Room, Town
     from nlu.result import INTENTS
 
+    named, intent = intent, intent_id(intent)
     if intent not in INTENTS:
-        raise fail(say("review_bad_intent", intent=intent, intents="、".join(INTENTS)))
+        raise fail(say("review_bad_intent", intent=named, intents="、".join(intent_names())))
     settings = get_settings()
     session_factory = open_ledger_or_exit(settings)
     with session_factory() as session:
@@ -385,7 +416,7 @@ def review_assign(
                 MessageStatus.IGNORED if intent == "out_of_scope" else MessageStatus.REVIEW_ASSIGNED
             )
             session.commit()
-            console.print(say("review_assigned", id=message_id, intent=intent))
+            console.print(say("review_assigned", id=message_id, intent=intent_name(intent)))
             return
         person = session.get(Person, message.person_id) if message.person_id else None
         room = session.get(Room, message.room_id) if message.room_id else None
@@ -409,12 +440,12 @@ def review_assign(
 
 # -- towns, rooms, people -------------------------------------------------------------
 
-towns_app = typer.Typer(help="Towns (乡镇): list or add.")
-rooms_app = typer.Typer(help="Group rooms: list, bind to a town, mentions-only setting.")
-people_app = typer.Typer(help="People: list, add, set role (staff, supervisor, admin).")
+towns_app = typer.Typer(help=h("towns.help"))
+rooms_app = typer.Typer(help=h("rooms.help"))
+people_app = typer.Typer(help=h("people.help"))
 
 
-@towns_app.callback(invoke_without_command=True)
+@towns_app.callback(invoke_without_command=True, help=h("towns.help"))
 def towns_list(ctx: typer.Context) -> None:
     """List towns with their room and people counts."""
     if ctx.invoked_subcommand is not None:
@@ -436,8 +467,10 @@ def towns_list(ctx: typer.Context) -> None:
     console.print(table(say("towns_title"), "towns_columns", rows))
 
 
-@towns_app.command("add")
-def towns_add(name: str = typer.Argument(..., help="Town name, e.g. 白岩镇.")) -> None:
+@towns_app.command("add", help=h("towns.add"))
+def towns_add(
+    name: str = typer.Argument(..., help=h("towns.name"), metavar=h("names.towns_name")),
+) -> None:
     """Register a town."""
     from bot.storage.registry import get_or_create_town
 
@@ -448,7 +481,7 @@ def towns_add(name: str = typer.Argument(..., help="Town name, e.g. 白岩镇.")
         console.print(say("town_added", town=town.name))
 
 
-@rooms_app.callback(invoke_without_command=True)
+@rooms_app.callback(invoke_without_command=True, help=h("rooms.help"))
 def rooms_list(ctx: typer.Context) -> None:
     """List registered rooms."""
     if ctx.invoked_subcommand is not None:
@@ -473,14 +506,14 @@ def rooms_list(ctx: typer.Context) -> None:
     console.print(table(say("rooms_title"), "rooms_columns", rows))
 
 
-@rooms_app.command("bind")
+@rooms_app.command("bind", help=h("rooms.bind"))
 def rooms_bind(
-    room: str = typer.Argument(..., help="The channel's room id."),
-    town: str = typer.Option(..., help="Town the room belongs to (created if new)."),
-    channel: str = typer.Option("wechaty", help="wechaty, console or replay."),
-    topic: str | None = typer.Option(None, help="Group name, for people reading lists."),
+    room: str = typer.Argument(..., help=h("rooms.room"), metavar=h("names.rooms_room")),
+    town: str = typer.Option(..., help=h("rooms.town")),
+    channel: str = typer.Option("wechaty", help=h("people.channel")),
+    topic: str | None = typer.Option(None, help=h("rooms.topic")),
     mentions_only: bool | None = typer.Option(
-        None, "--mentions-only/--all-messages", help="React only when @-mentioned."
+        None, "--mentions-only/--all-messages", help=h("rooms.mentions_only")
     ),
 ) -> None:
     """Register a room to a town (or move it, or change its mentions-only setting)."""
@@ -502,9 +535,9 @@ def rooms_bind(
         )
 
 
-@people_app.callback(invoke_without_command=True)
+@people_app.callback(invoke_without_command=True, help=h("people.help"))
 def people_list(
-    ctx: typer.Context, town: str | None = typer.Option(None, help="Only this town.")
+    ctx: typer.Context, town: str | None = typer.Option(None, help=h("people.town"))
 ) -> None:
     """List registered people."""
     if ctx.invoked_subcommand is not None:
@@ -530,13 +563,15 @@ def people_list(
     console.print(table(say("people_title"), "people_columns", rows))
 
 
-@people_app.command("add")
+@people_app.command("add", help=h("people.add"))
 def people_add(
-    person_id: str = typer.Argument(..., help="The channel's id for the person."),
-    town: str = typer.Option(..., help="The person's town (must exist)."),
-    name: str | None = typer.Option(None, help="Display name."),
-    role: str = typer.Option("staff", help="staff, supervisor or admin."),
-    channel: str = typer.Option("wechaty", help="wechaty, console or replay."),
+    person_id: str = typer.Argument(
+        ..., help=h("people.person_id"), metavar=h("names.people_person_id")
+    ),
+    town: str = typer.Option(..., help=h("people.person_town")),
+    name: str | None = typer.Option(None, help=h("people.name")),
+    role: str = typer.Option("staff", help=h("people.role")),
+    channel: str = typer.Option("wechaty", help=h("people.channel")),
 ) -> None:
     """Register a person (or update their town, name and role)."""
     from bot.storage.models import ROLES
@@ -561,11 +596,13 @@ def people_add(
         )
 
 
-@people_app.command("role")
+@people_app.command("role", help=h("people.set_role"))
 def people_role(
-    person_id: str = typer.Argument(..., help="The channel's id for the person."),
-    role: str = typer.Argument(..., help="staff, supervisor or admin."),
-    channel: str = typer.Option("wechaty", help="wechaty, console or replay."),
+    person_id: str = typer.Argument(
+        ..., help=h("people.person_id"), metavar=h("names.people_person_id")
+    ),
+    role: str = typer.Argument(..., help=h("people.role"), metavar=h("names.people_role")),
+    channel: str = typer.Option("wechaty", help=h("people.channel")),
 ) -> None:
     """Change a person's role."""
     from bot.storage.models import ROLES
@@ -584,9 +621,9 @@ def people_role(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("console")(console_command)
-    app.command("replay")(replay_command)
-    app.command("facts")(facts_command)
+    app.command("console", help=h("console.help"))(console_command)
+    app.command("replay", help=h("replay.help"))(replay_command)
+    app.command("facts", help=h("facts.help"))(facts_command)
     app.add_typer(review_app, name="review")
     app.add_typer(towns_app, name="towns")
     app.add_typer(rooms_app, name="rooms")

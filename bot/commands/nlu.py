@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from actions import replies
+from bot.commands.chinese import h, say
 from bot.inbound import clean_text
 from bot.logs import configure_logging
 from bot.settings import get_settings
@@ -71,12 +73,10 @@ def _parse_jsonl(parser: Any, path: Path, timezone: str) -> None:
 
 
 def parse(
-    text: str | None = typer.Argument(None, help="The message text to parse."),
-    now: str | None = typer.Option(None, help="Message time, ISO 8601 (default: now)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    jsonl: Path | None = typer.Option(
-        None, help='A file of {"id", "text", "now"} lines ("-" for stdin).'
-    ),
+    text: str | None = typer.Argument(None, help=h("parse.text"), metavar=h("names.parse_text")),
+    now: str | None = typer.Option(None, help=h("parse.now")),
+    as_json: bool = typer.Option(False, "--json", help=h("parse.json")),
+    jsonl: Path | None = typer.Option(None, help=h("parse.jsonl")),
 ) -> None:
     """Show how the bot understands a message (or every line of a JSONL file)."""
     configure_logging("WARNING")
@@ -84,11 +84,11 @@ def parse(
 
     settings = get_settings()
     if text is None and jsonl is None:
-        raise typer.BadParameter("give a TEXT or --jsonl FILE")
+        raise typer.BadParameter(say("need_text"))
     try:
         parser = load_parser(settings)
     except Exception as error:  # a missing or broken model must read as a clear message
-        typer.echo(f"无法加载语言模型：{error}", err=True)
+        typer.echo(replies.text("cli.model_failed", error=error), err=True)
         raise typer.Exit(2) from error
     if jsonl is not None:
         _parse_jsonl(parser, jsonl, settings.timezone)
@@ -96,7 +96,7 @@ def parse(
     try:
         moment = _now(now, settings.timezone)
     except ValueError as error:
-        raise typer.BadParameter(f"--now: {error}") from error
+        raise typer.BadParameter(say("bad_now", value=now), param_hint="--now") from error
     result = parser.parse(text, moment).to_dict()
     if as_json:
         _dump(result)
@@ -107,8 +107,8 @@ def parse(
 
 
 def train(
-    config: Path | None = typer.Option(None, help="Pipeline (default: config.yml)."),
-    force: bool = typer.Option(False, help="Train even if the current model is up to date."),
+    config: Path | None = typer.Option(None, help=h("train.config")),
+    force: bool = typer.Option(False, help=h("train.force")),
 ) -> None:
     """Train the NLU model (skipped when the model for the current data already exists)."""
     from nlu.lexicon import problems
@@ -138,12 +138,12 @@ def _export_feedback(settings) -> None:
     log.info("people's answers exported for training", extra={"messages": count})
 
 
-lexicon_app = typer.Typer(help="词库（data/ 下的线索词和事项）", no_args_is_help=True)
+lexicon_app = typer.Typer(help=h("lexicon.help"), no_args_is_help=True)
 
 
-@lexicon_app.command("check")
+@lexicon_app.command("check", help=h("lexicon.check"))
 def lexicon_check() -> None:
-    """检查词库：线索词、十二个板块、事项的单位和关键词是否一致。有问题时退出码为 1。"""
+    """Check the word data (cues, sections, activities) before a model is trained on it."""
     from actions import replies
     from nlu.cues import REQUIRED
     from nlu.lexicon import problems
@@ -174,6 +174,6 @@ def _exit_on_lexicon_problems(found: list[tuple[str, str, str]]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(parse)
-    app.command()(train)
+    app.command("parse", help=h("parse.help"))(parse)
+    app.command("train", help=h("train.help"))(train)
     app.add_typer(lexicon_app, name="lexicon")

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from actions import replies
+from bot.commands.chinese import h, say
 from bot.logs import configure_logging
 from bot.settings import get_settings
 
@@ -42,19 +44,23 @@ def _only_town(session_factory) -> str:
     raise typer.BadParameter(_say("choose_town", towns="、".join(names)), param_hint="--town")
 
 
+def _has_records(factory, town_name: str, year: int) -> bool:
+    from bot.storage.aggregate import records_per_section
+    from bot.storage.registry import find_town
+
+    with factory() as session:
+        town = find_town(session, town_name.strip())
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        return town is not None and bool(records_per_section(session, town.id, start, end))
+
+
 def report(
-    year: int | None = typer.Option(None, help="Report year (default: last year in Jan–Mar)."),
-    town: str | None = typer.Option(None, help="Town name as registered (default: the only one)."),
-    fmt: ReportFormat = typer.Option(ReportFormat.docx, "--format", help="docx, md or json."),
-    output: Path | None = typer.Option(
-        None, "-o", "--output", help="Output file (default: <data_dir>/reports/<title>.<ext>)."
-    ),
-    evidence: bool = typer.Option(
-        False, "--evidence", help="Also write a .xlsx listing the ledger facts behind each figure."
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Date of the draft, YYYY-MM-DD (default: today)."
-    ),
+    year: int | None = typer.Option(None, help=h("report.year")),
+    town: str | None = typer.Option(None, help=h("report.town")),
+    fmt: ReportFormat = typer.Option(ReportFormat.docx, "--format", help=h("report.format")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=h("report.output")),
+    evidence: bool = typer.Option(False, "--evidence", help=h("report.evidence")),
+    as_of: str | None = typer.Option(None, "--as-of", help=h("report.as_of")),
 ) -> None:
     """Draft 《XX镇YYYY年法治政府建设情况报告》 from the ledger."""
     from bot.reports import ReportError, build_report
@@ -68,14 +74,15 @@ def report(
             date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(settings.timezone)).date()
         )
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--as-of") from error
+        raise typer.BadParameter(say("bad_date", value=as_of), param_hint="--as-of") from error
+    year = year or _default_year(day)
     try:
         factory = open_ledger(settings)
         name = town or _only_town(factory)
         path = build_report(
             factory,
             name,
-            year or _default_year(day),
+            year,
             fmt.value,
             output,
             evidence,
@@ -91,9 +98,11 @@ def report(
         typer.echo(_say("failed", error=error), err=True)
         raise typer.Exit(1) from error
     typer.echo(_say("written", path=path))
+    if not _has_records(factory, name, year):  # written for its layout; say it holds nothing
+        typer.echo(replies.text("report.no_records_cli", town=name.strip(), year=year), err=True)
     if evidence:
         typer.echo(_say("evidence_written", path=evidence_path(path)))
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report")(report)
+    app.command("report", help=h("report.help"))(report)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from bot.commands.chinese import h
+
 
 def run() -> None:
     """Start the bot: in WeChat groups if WECHATY_PUPPET_SERVICE_TOKEN is set, else the console."""
@@ -13,4 +15,4 @@ def run() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("run")(run)
+    app.command("run", help=h("run"))(run)

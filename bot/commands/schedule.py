@@ -11,14 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from actions import replies
+from bot.commands.chinese import h
 from bot.scheduler import texts
 from bot.settings import Settings, get_settings
 
 console = Console()
 errors = Console(stderr=True)
 
-schedule_app = typer.Typer(help="Per-town schedule of reminders, digests and drafts.")
-owners_app = typer.Typer(help="Section owners, mentioned in coverage reminders.")
+schedule_app = typer.Typer(help=h("schedule.help"))
+owners_app = typer.Typer(help=h("owners.help"))
 
 
 def say(key: str, **values) -> str:
@@ -36,7 +38,8 @@ def _ledger(settings: Settings):
     try:
         return open_ledger(settings)
     except Exception as error:
-        raise fail(f"{error}") from error
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise fail(replies.text("cli.ledger_failed", error=cause)) from error
 
 
 def _town(session, name: str | None):
@@ -63,18 +66,23 @@ def _table(title: str, columns_key: str, rows: list[list]) -> Table:
     return out
 
 
-def _room_label(room: str | None, is_default: bool) -> str:
+def _room_label(session, room: str | None, is_default: bool, channel: str = "wechaty") -> str:
+    """The group by its name (and id), marked when it is the default one."""
+    from bot.storage.registry import find_room
+
     if room is None:
         return say("none")
-    return say("default_room", room=room) if is_default else room
+    found = find_room(session, channel, room)
+    named = say("room_named", topic=found.topic, room=room) if found and found.topic else room
+    return say("default_room", room=named) if is_default else named
 
 
 # -- schedule -------------------------------------------------------------------------
 
 
-@schedule_app.callback(invoke_without_command=True)
+@schedule_app.callback(invoke_without_command=True, help=h("schedule.help"))
 def schedule_show(
-    ctx: typer.Context, town: str | None = typer.Option(None, help="Only this town.")
+    ctx: typer.Context, town: str | None = typer.Option(None, help=h("schedule.town"))
 ) -> None:
     """Show each town's jobs: rule, on/off and the room they post to."""
     if ctx.invoked_subcommand is not None:
@@ -101,7 +109,7 @@ def schedule_show(
                         texts.say(f"kinds.{spec.kind}"),
                         spec.rule,
                         say("switched_on" if spec.enabled else "switched_off"),
-                        _room_label(spec.room, default),
+                        _room_label(session, spec.room, default),
                     ]
                 )
     if not rows:
@@ -110,19 +118,17 @@ def schedule_show(
     console.print(_table(say("schedule_title"), "schedule_columns", rows))
 
 
-@schedule_app.command("set")
+@schedule_app.command("set", help=h("schedule.set"))
 def schedule_set(
-    town: str | None = typer.Option(None, help="Town (optional when there is only one)."),
-    reminder_day: str | None = typer.Option(None, help="Reminder weekday: mon..sun."),
-    reminder_time: str | None = typer.Option(None, help="Reminder time, HH:MM."),
-    digest_time: str | None = typer.Option(None, help="Digest time (first workday), HH:MM."),
-    draft_time: str | None = typer.Option(None, help="Year-end draft time, HH:MM."),
-    room: str | None = typer.Option(None, help="Work room for reminders (room id or topic)."),
-    supervisor_room: str | None = typer.Option(
-        None, help="Supervisors' room for digests and drafts (room id or topic)."
-    ),
-    on: list[str] = typer.Option([], "--on", help="Switch on: reminder, digest or drafts."),
-    off: list[str] = typer.Option([], "--off", help="Switch off: reminder, digest or drafts."),
+    town: str | None = typer.Option(None, help=h("schedule.set_town")),
+    reminder_day: str | None = typer.Option(None, help=h("schedule.reminder_day")),
+    reminder_time: str | None = typer.Option(None, help=h("schedule.reminder_time")),
+    digest_time: str | None = typer.Option(None, help=h("schedule.digest_time")),
+    draft_time: str | None = typer.Option(None, help=h("schedule.draft_time")),
+    room: str | None = typer.Option(None, help=h("schedule.room")),
+    supervisor_room: str | None = typer.Option(None, help=h("schedule.supervisor_room")),
+    on: list[str] = typer.Option([], "--on", help=h("schedule.switch_on")),
+    off: list[str] = typer.Option([], "--off", help=h("schedule.switch_off")),
 ) -> None:
     """Change one town's schedule; the running bot picks it up within a minute."""
     from bot.scheduler.config import ScheduleError, find_town_room, set_schedule
@@ -176,11 +182,13 @@ def _section_or_exit(section: str) -> str:
     raise fail(say("bad_section", section=section, sections=" ".join(titles)))
 
 
-@owners_app.command("set")
+@owners_app.command("set", help=h("owners.set"))
 def owners_set(
-    section: str = typer.Argument(..., help="Section id, e.g. disputes (or its short title)."),
-    names: list[str] = typer.Argument(None, help="Owner names; none clears the section."),
-    town: str | None = typer.Option(None, help="Town (optional when there is only one)."),
+    section: str = typer.Argument(..., help=h("owners.section"), metavar=h("names.owners_section")),
+    names: list[str] = typer.Argument(
+        None, help=h("owners.names"), metavar=h("names.owners_names")
+    ),
+    town: str | None = typer.Option(None, help=h("schedule.set_town")),
 ) -> None:
     """Set who answers for a section (mentioned in its reminders)."""
     from bot.scheduler.config import set_owners
@@ -199,8 +207,8 @@ def owners_set(
             console.print(say("owners_cleared", town=target.name, title=title))
 
 
-@owners_app.command("list")
-def owners_list(town: str | None = typer.Option(None, help="Only this town.")) -> None:
+@owners_app.command("list", help=h("owners.list"))
+def owners_list(town: str | None = typer.Option(None, help=h("schedule.town"))) -> None:
     """List section owners per town."""
     from bot.scheduler.config import owners_by_section
     from bot.storage.registry import list_towns
@@ -252,10 +260,10 @@ def jobs_command() -> None:
 
 
 def remind_command(
-    town: str | None = typer.Option(None, help="Town (optional when there is only one)."),
-    now: str | None = typer.Option(None, help="The moment, ISO 8601 (default: now)."),
-    dry_run: bool = typer.Option(True, "--dry-run", help="Only print; the bot sends."),
-    channel: str = typer.Option("wechaty", help="The channel whose room would receive it."),
+    town: str | None = typer.Option(None, help=h("schedule.set_town")),
+    now: str | None = typer.Option(None, help=h("remind.now")),
+    dry_run: bool = typer.Option(True, "--dry-run", help=h("remind.dry_run")),
+    channel: str = typer.Option("wechaty", help=h("remind.channel")),
 ) -> None:
     """Print exactly the coverage reminder the job would send at --now (or why none)."""
     from bot.scheduler.deliveries import plan
@@ -271,15 +279,20 @@ def remind_command(
     with _ledger(settings)() as session:
         target = _town(session, town)
         delivery = plan(session, settings, "reminder", target.id, moment, channel=channel)
+        where = _room_label(session, delivery.room, False, channel)
+    # One stream, in order: where it goes (or why not), then the message itself.
     if delivery.sends:
-        errors.print(say("would_send_to", room=delivery.room))
-        typer.echo(delivery.reply.text)
+        typer.echo(say("would_send_to", room=where))
     else:
         typer.echo(say("nothing_to_send", reason=delivery.reason))
+    if delivery.reply is not None:
+        if not delivery.sends:
+            typer.echo(say("would_say"))
+        typer.echo(delivery.reply.text)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(schedule_app, name="schedule")
     app.add_typer(owners_app, name="owners")
-    app.command("jobs")(jobs_command)
-    app.command("remind")(remind_command)
+    app.command("jobs", help=h("jobs"))(jobs_command)
+    app.command("remind", help=h("remind.help"))(remind_command)

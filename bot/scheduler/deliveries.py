@@ -26,7 +26,14 @@ from bot.scheduler.config import TownPlan, owner_ids, owners_by_section, town_pl
 from bot.scheduler.models import DeliveryClaim, ScheduleState
 from bot.scheduler.workdays import first_workday_of_month, is_workday
 from bot.settings import Settings
-from bot.storage.aggregate import SECTION_IDS, Total, period_range, totals, uncovered_sections
+from bot.storage.aggregate import (
+    SECTION_IDS,
+    Total,
+    period_range,
+    records_per_section,
+    totals,
+    uncovered_sections,
+)
 from bot.storage.models import Town, utcnow
 from bot.storage.units import display
 
@@ -137,13 +144,15 @@ def plan_reminder(
         return _skip(delivery, "day_off", date=texts.day(today))
     quarter = period_range("quarter", today)
     in_grace = (today - quarter[0]).days < settings.reminder_quarter_grace_days
+    # Only what was recorded by `now` counts: a reminder planned for a past moment must not
+    # see records dated after it.
     year_gaps: list[str] = []
     if today.month >= 10:
-        year_gaps = uncovered_sections(session, town_id, *period_range("year", today))
+        year_gaps = uncovered_sections(session, town_id, date(today.year, 1, 1), today)
     quarter_gaps = []
     if not in_grace:
         quarter_gaps = [
-            s for s in uncovered_sections(session, town_id, *quarter) if s not in year_gaps
+            s for s in uncovered_sections(session, town_id, quarter[0], today) if s not in year_gaps
         ]
     if not quarter_gaps and not year_gaps:
         return _skip(delivery, "all_covered")
@@ -298,6 +307,8 @@ def plan_draft(
         return _skip(delivery, "already_sent")
     if plan.supervisor_room is None:
         return _skip(delivery, "no_room")
+    if not records_per_section(session, town_id, date(year, 1, 1), date(year, 12, 31)):
+        return _skip(delivery, "no_records", year=year)  # an empty draft helps no one
     month, day_ = plan.final_date
     text = texts.say(
         f"draft.{'compiled' if stage == 'draft_compiled' else 'final'}",

@@ -114,7 +114,19 @@ def period_range(period: str | None, today: date) -> tuple[date, date]:
     return date(today.year, 1, 1), date(today.year, 12, 31)
 
 
-def _active_in_range(town_id: int, start: date, end: date, section: str | None):
+@dataclass(frozen=True)
+class Narrowing:
+    """What a chat question narrows the figures to beyond a section: one activity, one
+    person's records, one place (a place matches facts whose place contains it)."""
+
+    activity: str | None = None
+    person_id: int | None = None
+    place: str | None = None
+
+
+def _active_in_range(
+    town_id: int, start: date, end: date, section: str | None, only: Narrowing | None = None
+):
     conditions = [
         Fact.town_id == town_id,
         Fact.status == FactStatus.ACTIVE,
@@ -123,6 +135,12 @@ def _active_in_range(town_id: int, start: date, end: date, section: str | None):
     ]
     if section is not None:
         conditions.append(Fact.section == section)
+    if only is not None and only.activity is not None:
+        conditions.append(Fact.activity == only.activity)
+    if only is not None and only.person_id is not None:
+        conditions.append(Fact.person_id == only.person_id)
+    if only is not None and only.place:
+        conditions.append(Fact.place.contains(only.place, autoescape=True))
     return conditions
 
 
@@ -139,10 +157,11 @@ def totals(
     *,
     section: str | None = None,
     by_activity: bool = True,
+    only: Narrowing | None = None,
 ) -> list[Total]:
     """Figures for one town over [start, end], per section and unit (and per activity when
     `by_activity`), in report order; rates are always per activity and never summed."""
-    conditions = _active_in_range(town_id, start, end, section)
+    conditions = _active_in_range(town_id, start, end, section, only)
     group = [Fact.section, Fact.unit_normalised]
     if by_activity:
         group.insert(1, Fact.activity)
@@ -212,6 +231,7 @@ def highlights(
     section: str | None = None,
     per_section: int | None = 5,
     order: Literal["chronological", "latest"] = "chronological",
+    only: Narrowing | None = None,
 ) -> dict[str, list[Highlight]]:
     """Active facts with their original message, sender, date and place, per section.
 
@@ -226,14 +246,14 @@ def highlights(
         .order_by(Fact.section, *sort)
     )
     if per_section is None:
-        query = query.where(*_active_in_range(town_id, start, end, section))
+        query = query.where(*_active_in_range(town_id, start, end, section, only))
     else:  # rank inside the database: a year of a town is thousands of facts
         ranked = (
             select(
                 Fact.id.label("fact_id"),
                 func.row_number().over(partition_by=Fact.section, order_by=sort).label("rank"),
             )
-            .where(*_active_in_range(town_id, start, end, section))
+            .where(*_active_in_range(town_id, start, end, section, only))
             .subquery()
         )
         query = query.join(ranked, ranked.c.fact_id == Fact.id).where(ranked.c.rank <= per_section)

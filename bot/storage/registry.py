@@ -153,3 +153,26 @@ def list_people(session: Session, town: Town | None = None) -> list[Person]:
     if town is not None:
         query = query.where(Person.town_id == town.id)
     return list(session.execute(query).scalars())
+
+
+def town_admins(session: Session, town: Town) -> list[Person]:
+    """The town's administrators, oldest first."""
+    return list(
+        session.execute(
+            select(Person)
+            .where(Person.town_id == town.id, Person.role == "admin")
+            .order_by(Person.id)
+        ).scalars()
+    )
+
+
+def find_people(session: Session, key: str, town: Town | None = None) -> list[Person]:
+    """People whose channel id or display name is `key` (of one town, or any)."""
+    query = (
+        select(Person)
+        .where((Person.channel_person_id == key) | (Person.display_name == key))
+        .order_by(Person.id)
+    )
+    if town is not None:
+        query = query.where(Person.town_id == town.id)
+    return list(session.execute(query).scalars())

@@ -88,9 +88,14 @@ class RecordingFakePuppet(FakePuppet):
     def add_contact(self, contact_id: str, name: str) -> None:
         self.add_fake_contact(ContactPayload(id=contact_id, name=name, friend=True))
 
-    def add_room(self, room_id: str, topic: str, member_ids: list[str]) -> None:
+    def add_room(self, room_id: str, topic: str, member_ids: list[str], owner_id: str = "") -> None:
         self.add_fake_room(
-            RoomPayload(id=room_id, topic=topic, member_ids=[self.login_user_id, *member_ids])
+            RoomPayload(
+                id=room_id,
+                topic=topic,
+                member_ids=[self.login_user_id, *member_ids],
+                owner_id=owner_id,
+            )
         )
 
     def deliver(
@@ -102,9 +107,14 @@ class RecordingFakePuppet(FakePuppet):
         mention_bot: bool = False,
         message_id: str | None = None,
         message_type: Any = MessageType.MESSAGE_TYPE_TEXT,
+        mention: tuple[str, ...] = (),
+        timestamp: float | None = None,
     ) -> str:
-        """Store a message and emit its event, the way the puppet service would."""
+        """Store a message and emit its event, the way the puppet service would; `mention`
+        @-names other contacts after the text, `timestamp` (seconds) dates it."""
         message_id = message_id or f"msg-{next(self._ids)}"
+        for contact_id in mention:
+            text = f"{text} @{self.get_fake_contact(contact_id).name}{AT}"
         if mention_bot:
             text = f"@{self.bot_name}{AT}{text}"
         self.add_fake_message(
@@ -115,8 +125,8 @@ class RecordingFakePuppet(FakePuppet):
                 from_id=sender_id,
                 room_id=room_id or "",
                 to_id="" if room_id else self.login_user_id,
-                mention_ids=[self.login_user_id] if mention_bot else [],
-                timestamp=int(time.time()),
+                mention_ids=([self.login_user_id] if mention_bot else []) + list(mention),
+                timestamp=int(timestamp if timestamp is not None else time.time()),
             )
         )
         self.redeliver(message_id)

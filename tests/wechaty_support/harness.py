@@ -53,6 +53,18 @@ def register_town(
         session.commit()
 
 
+def populate(
+    puppet: Any, contacts: dict[str, str], rooms: dict[str, tuple[str, list[str], str]]
+) -> Any:
+    """Add contacts (id -> name) and rooms (id -> (topic, member ids, owner id)) to a fake
+    puppet or puppet service; returns it."""
+    for contact_id, name in contacts.items():
+        puppet.add_contact(contact_id, name)
+    for room_id, (topic, members, owner) in rooms.items():
+        puppet.add_room(room_id, topic, members, owner_id=owner)
+    return puppet
+
+
 def facts_of(session_factory: Any, message_id: str | None = None) -> list[tuple]:
     """(section, value, unit) of the active facts, optionally of one channel message."""
     with session_factory() as session:
