@@ -13,6 +13,9 @@
 5. Whatever goes wrong with one message (short of the database being unreachable, which
    the channel's spool handles) is rolled back, and the message is stored as `failed` with
    the reason, for review: nothing one message contains stops the others.
+6. Slow work an action asks for (a report render) runs after the commit in one background
+   thread (bot/background.py); the reply that announced it carries a `follow_up` future
+   with what to say when it is done, so the next message is not kept waiting.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -36,6 +40,7 @@ from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
 from actions.log import describe
 from bot import plausibility
+from bot.background import Background
 from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
@@ -81,6 +86,7 @@ class Outcome:
     facts_logged: int = 0
     duplicate: bool = False
     message_id: int | None = None  # the ledger's row id
+    later: list[Callable[[Session], ActionOutcome]] = field(default_factory=list)
 
 
 @dataclass
@@ -111,11 +117,18 @@ def _remembered(cache: dict, key: tuple[str, str], load: Callable[[], T | None])
 class Dispatcher:
     """Hands each incoming message through storage, NLU and the actions; synchronous."""
 
-    def __init__(self, settings: Settings, session_factory: sessionmaker, parser: MessageParser):
+    def __init__(
+        self,
+        settings: Settings,
+        session_factory: sessionmaker,
+        parser: MessageParser,
+        background: Background | None = None,
+    ):
         self.settings = settings
         self.session_factory = session_factory
         self.parser = parser
         self.zone = ZoneInfo(settings.timezone)
+        self.background = background or Background()
 
     def handle(self, msg: IncomingMessage) -> list[Reply]:
         """The replies to send for `msg` ([] for duplicates and chatter)."""
@@ -130,16 +143,38 @@ class Dispatcher:
         """
         msg = clean_incoming(msg)
         if not store_first:
-            return self._store_and_handle(msg)
+            return self._start_later(self._store_and_handle(msg), msg)
         row_id, handled_status = self._store_raw(msg)
         if handled_status is not None:
             return Outcome(handled_status, duplicate=True, message_id=row_id)
         try:
-            return self._handle_stored(row_id, msg)
+            return self._start_later(self._handle_stored(row_id, msg), msg)
         except Exception as exc:
             if is_database_unavailable(exc):
                 raise
             return self._failed(msg, exc)
+
+    def _start_later(self, outcome: Outcome, msg: IncomingMessage) -> Outcome:
+        """Hand the outcome's slow work to the background thread (the message is committed);
+        the last reply carries the future of what to say when it is done."""
+        if not outcome.later:
+            return outcome
+        work, outcome.later = outcome.later, []
+        future = self.background.submit(partial(self._run_later, work, msg))
+        last = outcome.replies[-1] if outcome.replies else Reply(text="")
+        outcome.replies[-1:] = [dataclasses.replace(last, follow_up=future)]
+        return outcome
+
+    def _run_later(
+        self, work: list[Callable[[Session], ActionOutcome]], msg: IncomingMessage
+    ) -> list[Reply]:
+        said: list[Reply] = []
+        for item in work:
+            with self.session_factory() as session:
+                acted = item(session)
+                session.commit()
+            said += self._outcome(acted.status, acted.replies, msg, files=acted.files).replies
+        return said
 
     def process_batch(self, msgs: list[IncomingMessage]) -> list[Outcome]:
         """Store and handle several messages in one transaction, in order.
@@ -165,7 +200,7 @@ class Dispatcher:
             try:
                 outcomes = [self._store_and_handle_in(session, msg, lookups) for msg in msgs]
                 session.commit()
-                return outcomes
+                return [self._start_later(o, m) for o, m in zip(outcomes, msgs, strict=True)]
             except IntegrityError:
                 session.rollback()
             except Exception as exc:  # one bad message: redo the batch one message at a time
@@ -173,7 +208,7 @@ class Dispatcher:
                     raise
                 log.warning("batch failed, handling its messages one at a time: %r", exc)
                 session.rollback()
-        return [self._store_and_handle(msg) for msg in msgs]
+        return [self._start_later(self._store_and_handle(msg), msg) for msg in msgs]
 
     @staticmethod
     def _stored_messages(
@@ -411,6 +446,12 @@ class Dispatcher:
         message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
         message.intent = result.intent
         message.confidence = float(result.confidence)
+        if result.error:  # the extractor failed: nothing it read can be trusted
+            # Said even unaddressed: it may have been a work report the sender thinks is logged.
+            message.note = f"extractor error: {result.error}"[:2000]
+            return self._outcome(
+                MessageStatus.NOT_UNDERSTOOD, [replies.text("not_understood.error")], msg
+            )
 
         if result.confidence < self.settings.confidence_threshold:
             return self._not_understood(result, msg, addressed, now)
@@ -440,6 +481,7 @@ class Dispatcher:
         acted: ActionOutcome = action_for(result.intent)(ctx)
         outcome = self._outcome(acted.status, acted.replies, msg, files=acted.files)
         outcome.facts_logged = acted.facts_logged
+        outcome.later = acted.later
         return outcome
 
     @staticmethod

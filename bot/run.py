@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.message import IncomingMessage, Reply
-from bot.settings import PROJECT_ROOT, Settings
+from taizhang.resources import data_file
+from taizhang.settings import Settings
 
 if TYPE_CHECKING:  # importing wechaty is slow and writes a cache dir; only in WeChat mode
     from bot.channels.wechaty_channel import WechatyChannel
 
 log = logging.getLogger(__name__)
 
-TEXTS_PATH = PROJECT_ROOT / "data" / "replies_run.yml"
+TEXTS_PATH = data_file("replies_run.yml")
 TOKEN_ENV = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 

@@ -28,11 +28,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.result import INTENTS
 from nlu.result import NOT_WORK_ROLES as NOT_WORK_ROLES_SET
 from nlu.sections import section_ids
+from taizhang.resources import ROOT, data_file
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"
+CORPUS_DIR = data_file("corpus")
 WORK_ROLES = ("new", "stock")
 NOT_WORK_ROLES = tuple(sorted(NOT_WORK_ROLES_SET))
 OTHER_ROLES = ("date", "time", "id", "duration", "ordinal", "name", "other")
@@ -144,7 +144,7 @@ class CorpusImporter(TrainingDataImporter):
         corpus: str = "data/corpus",
     ) -> None:
         path = Path(corpus)
-        self._folder = path if path.is_absolute() else PROJECT_ROOT / path
+        self._folder = path if path.is_absolute() else ROOT / path
         self._config_file = config_file
 
     def get_domain(self) -> Domain:

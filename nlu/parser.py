@@ -126,13 +126,14 @@ class Parser:
             facts=facts,
             correction=correction,
             query=query,
+            error=extraction.error,
         )
 
 
 def load_parser(settings: Any = None, train_if_missing: bool = True) -> Parser:
     """The parser for the current model, training it first when missing or stale."""
-    from bot.settings import get_settings
     from nlu.training import ensure_model, model_path
+    from taizhang.settings import get_settings
 
     settings = settings or get_settings()
     path = ensure_model(settings) if train_if_missing else model_path(settings)

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from bot.dispatcher import Dispatcher
 from bot.storage.models import Message
 from tests.wechaty_support.grpc_puppet import LoopbackPuppetService
-from tests.wechaty_support.harness import CountingHandler, facts_of, register_town, running_channel
+from tests.wechaty_support.harness import (
+    CountingHandler,
+    facts_of,
+    register_town,
+    running_channel,
+    wait_until,
+)
 
 ROOM_A, ROOM_B = "30001@chatroom", "30002@chatroom"
 ZHANG, LI = "wxid_zhang", "wxid_li"
@@ -48,15 +54,6 @@ def handled_rows(session_factory) -> dict[str, int]:
             .group_by(Message.channel_message_id)
         )
         return dict(rows.all())
-
-
-async def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.02)
-    return predicate()
 
 
 def test_messages_arrive_over_grpc_and_replies_are_recorded(

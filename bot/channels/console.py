@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from actions import replies
 from bot.dispatcher import Dispatcher
-from bot.message import IncomingMessage
+from bot.message import IncomingMessage, Reply
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +76,26 @@ def chat(
         sent += 1
         if not answers:
             console.print(f"[dim]{escape(replies.text('console.no_reply'))}[/]")
-        name = escape(dispatcher.settings.bot_name)
-        for answer in answers:  # what members wrote comes back in replies: never markup
-            if answer.text:
-                console.print(f"[green]{name}[/]：{escape(answer.text)}")
-            if answer.file is not None:
-                console.print(f"[green]{name}[/]：📎 {escape(str(answer.file))}")
+        _show(console, dispatcher.settings.bot_name, answers)
     console.print(replies.text("console.bye"))
     return sent
+
+
+def _show(console: Console, bot_name: str, answers: list[Reply]) -> None:
+    """Print replies; what announced slow work (a report) is followed by its result."""
+    name = escape(bot_name)
+    for answer in answers:  # what members wrote comes back in replies: never markup
+        if answer.text:
+            console.print(f"[green]{name}[/]：{escape(answer.text)}")
+        if answer.file is not None:
+            console.print(f"[green]{name}[/]：📎 {escape(str(answer.file))}")
+        if answer.follow_up is not None:  # one person at a terminal: wait for it here
+            try:
+                later = answer.follow_up.result()
+            except Exception:
+                log.exception("background work failed")
+                later = [Reply(text=replies.text("not_understood.error"))]
+            _show(console, bot_name, later)
 
 
 def run_console(

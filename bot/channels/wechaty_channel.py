@@ -27,7 +27,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -189,6 +189,7 @@ class WechatyChannel(Wechaty):
         self._tasks: list[asyncio.Task[Any]] = []
         self.connected: asyncio.Event | None = None  # set while the event stream is up
         self._in_flight = 0  # messages queued and not yet handled
+        self._following = 0  # announced slow work (a report render) not yet sent
         self.connections = 0  # how many times the event stream was (re)established
         self.handled = 0  # messages passed to the handler
 
@@ -284,7 +285,8 @@ class WechatyChannel(Wechaty):
         """Wait until every queued message is handled and every reply sent (tests, bench)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._in_flight == 0 and (self._outbox is None or self._outbox.pending == 0):
+            outbox_empty = self._outbox is None or self._outbox.pending == 0
+            if self._in_flight == 0 and self._following == 0 and outbox_empty:
                 return True
             await asyncio.sleep(0.01)
         return False
@@ -370,8 +372,9 @@ class WechatyChannel(Wechaty):
         if self._stream_task is not None and not self._stream_task.done():
             self._stream_task.cancel()
         deadline = time.monotonic() + t.stop_timeout
-        # Let the consumer finish the queue; the puppet is still needed for the replies.
-        while time.monotonic() < deadline and self._in_flight:
+        # Let the consumer finish the queue and the announced reports; the puppet is still
+        # needed for the replies.
+        while time.monotonic() < deadline and (self._in_flight or self._following):
             await asyncio.sleep(0.02)
         for task in self._tasks:
             task.cancel()
@@ -553,6 +556,32 @@ class WechatyChannel(Wechaty):
                 replies = [Reply(self.texts["handler_error"], mention=msg.sender)]
             for item in plan_replies(msg, replies, event_time=event_time):
                 self._outbox.put(item)
+            for reply in replies:
+                if reply.follow_up is not None:
+                    self._follow(msg, reply.follow_up)
+
+    def _follow(self, msg: IncomingMessage, future: Future[list[Reply]]) -> None:
+        """Send what slow work (a report render) says once it is done, from this loop."""
+        loop = asyncio.get_running_loop()
+        self._following += 1
+
+        def done(finished: Future[list[Reply]]) -> None:
+            loop.call_soon_threadsafe(self._send_follow_up, msg, finished)
+
+        future.add_done_callback(done)
+
+    def _send_follow_up(self, msg: IncomingMessage, future: Future[list[Reply]]) -> None:
+        self._following -= 1
+        try:
+            replies = future.result()
+        except Exception:
+            log.exception("background work failed", extra={"message_id": msg.message_id})
+            replies = [Reply(self.texts["handler_error"], mention=msg.sender)]
+        if self._outbox is None:
+            log.error("follow-up not sent: channel stopped", extra={"message_id": msg.message_id})
+            return
+        for item in plan_replies(msg, replies):
+            self._outbox.put(item)
 
     async def _retry_spool(self) -> None:
         """While messages wait in the spool, try the database again every few seconds."""

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.settings import PROJECT_ROOT, Settings
+from taizhang.resources import ROOT
+from taizhang.settings import Settings
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -59,8 +60,8 @@ def alembic_config(url: str):
     a '%' in a password or in `options=-csearch_path%3D…` needs no escaping)."""
     from alembic.config import Config
 
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = url
     return config
 
