@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +44,7 @@ from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
 from bot.spool import is_database_unavailable
+from bot.storage.messages import find_message, lock_message, stored_messages
 from bot.storage.models import Message, MessageStatus, Person, Room, Town
 from bot.storage.registry import find_person, find_room
 from nlu.result import ParseResult
@@ -62,11 +62,6 @@ def _key(msg: IncomingMessage) -> tuple[str, str, str]:
     """A message's identity in the ledger: (channel, room, channel message id); chat
     exports number their messages per room."""
     return msg.channel, msg.room or "", msg.message_id
-
-
-def _same_room(room: str | None):
-    """The SQL condition for a message's room ('' and NULL both mean a private message)."""
-    return Message.channel_room_id.is_(None) if not room else Message.channel_room_id == room
 
 
 # The longest text stored verbatim; a pasted document beyond this is cut (and noted).
@@ -214,22 +209,8 @@ class Dispatcher:
     def _stored_messages(
         session: Session, msgs: list[IncomingMessage]
     ) -> dict[tuple[str, str, str], Message]:
-        """The batch's messages that are already in the ledger, in one query per channel
-        and room."""
-        found: dict[tuple[str, str, str], Message] = {}
-        by_room: dict[tuple[str, str], set[str]] = {}
-        for msg in msgs:
-            by_room.setdefault((msg.channel, msg.room or ""), set()).add(msg.message_id)
-        for (channel, room), ids in by_room.items():
-            rows = session.execute(
-                select(Message).where(
-                    Message.channel == channel,
-                    _same_room(room),
-                    Message.channel_message_id.in_(sorted(ids)),
-                )
-            ).scalars()
-            found.update({(channel, room, row.channel_message_id): row for row in rows})
-        return found
+        """The batch's messages that are already in the ledger."""
+        return stored_messages(session, map(_key, msgs))
 
     def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str], ParseResult]:
         """Parse the whole batch in one pass when the parser can (Rasa runs its graph once).
@@ -345,13 +326,7 @@ class Dispatcher:
 
     @staticmethod
     def _find(session: Session, msg: IncomingMessage) -> Message | None:
-        return session.execute(
-            select(Message).where(
-                Message.channel == msg.channel,
-                _same_room(msg.room),
-                Message.channel_message_id == msg.message_id,
-            )
-        ).scalar_one_or_none()
+        return find_message(session, msg.channel, msg.room, msg.message_id)
 
     @staticmethod
     def _stored_text(msg: IncomingMessage) -> tuple[str, str | None]:
@@ -384,9 +359,7 @@ class Dispatcher:
 
     def _handle_stored(self, row_id: int, msg: IncomingMessage) -> Outcome:
         with self.session_factory() as session:
-            message = session.execute(
-                select(Message).where(Message.id == row_id).with_for_update()
-            ).scalar_one()
+            message = lock_message(session, row_id)
             if message.handled_at is not None:  # handled meanwhile by a concurrent delivery
                 return Outcome(message.status, duplicate=True, message_id=row_id)
             outcome = self._finish(session, message, msg, BatchLookups())

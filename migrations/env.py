@@ -6,7 +6,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-import bot.scheduler.models  # noqa: F401  (its tables are part of the ledger's schema)
+import bot.storage.schedule_models  # noqa: F401  (its tables are part of the ledger's schema)
 from bot.settings import get_settings
 from bot.storage.db import make_engine
 from bot.storage.models import Base

@@ -14,7 +14,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from actions.replies import section_titles
-from bot.channels.console import run_console
+from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from bot.dispatcher import Dispatcher
 from bot.onboarding import console_session
@@ -164,15 +164,11 @@ def test_console_registers_a_first_time_user_once(settings, session_factory):
     chat = console_session(
         settings, session_factory, ScriptedParser(script), "console", "console", "me"
     )
-    sent = run_console(
-        chat.dispatcher,
-        chat.room,
-        chat.sender,
-        town=chat.town,
-        notes=chat.notes,
+    sent = ConsoleChannel.for_session(
+        chat,
         console=Console(file=screen, width=200),
         source=io.StringIO("今天调解纠纷3件\n\n收到\n/quit\n今天调解纠纷3件\n"),
-    )
+    ).run()
     shown = screen.getvalue()
     assert sent == 2
     assert "已创建乡镇“本镇”" in shown and "登记为“本镇”的管理员" in shown
@@ -181,13 +177,7 @@ def test_console_registers_a_first_time_user_once(settings, session_factory):
     chat = console_session(
         settings, session_factory, ScriptedParser(script), "console", "console", "me"
     )
-    run_console(
-        chat.dispatcher,
-        chat.room,
-        chat.sender,
-        town=chat.town,
-        notes=chat.notes,
-        console=Console(file=again, width=200),
-        source=io.StringIO(""),
-    )
+    ConsoleChannel.for_session(
+        chat, console=Console(file=again, width=200), source=io.StringIO("")
+    ).run()
     assert "已创建" not in again.getvalue() and "登记" not in again.getvalue()

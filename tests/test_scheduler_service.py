@@ -236,7 +236,7 @@ def test_year_end_drafts_reach_the_supervisors_room_as_docx(settings, session_fa
 
     async def scenario():
         async with running_channel(lambda message: [], settings=settings, puppet=puppet) as channel:
-            scheduler = SchedulerService(settings, channel.push, channel="wechaty")
+            scheduler = SchedulerService(settings, channel.send, channel="wechaty")
             assert await scheduler.step()
             for stage, moment in (
                 ("draft_compiled", "2024-12-15T09:00:00+08:00"),

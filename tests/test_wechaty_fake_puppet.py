@@ -297,7 +297,7 @@ def test_pushed_reminder_notifies_people_named_in_its_text(puppet, handler, sett
 
     async def scenario():
         async with running_channel(handler, settings=settings, puppet=puppet) as channel:
-            channel.push(ROOM, Reply(text, notify=(ZHANG,)))
+            channel.send(ROOM, Reply(text, notify=(ZHANG,)))
             assert await channel.idle(15)
 
     run(scenario())

@@ -6,11 +6,13 @@ What a first-time user needs registered is done before, by bot.onboarding.
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import TextIO
+from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -41,11 +43,13 @@ def chat(
     *,
     console: Console,
     source: TextIO | None = None,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Read lines until EOF or /quit; print the bot's replies. Returns how many were sent."""
+    """Read lines until EOF, /quit or `stopped()`; print the bot's replies. Returns how many
+    were sent."""
     zone = ZoneInfo(dispatcher.settings.timezone)
     sent = 0
-    while True:
+    while not stopped():
         try:
             line = source.readline() if source is not None else console.input("[bold]> [/]")
         except (EOFError, KeyboardInterrupt):
@@ -98,20 +102,86 @@ def _show(console: Console, bot_name: str, answers: list[Reply]) -> None:
             _show(console, bot_name, later)
 
 
-def run_console(
-    dispatcher: Dispatcher,
-    room: str,
-    sender: str,
-    *,
-    town: str,
-    notes: list[str] | None = None,
-    console: Console | None = None,
-    source: TextIO | None = None,
-) -> int:
-    """Show what was set up for a first-time user, a welcome, and chat until EOF or /quit."""
-    console = console or Console()
-    for line in notes or []:
-        console.print(f"[yellow]{escape(line)}[/]")
-    welcome = replies.text("console.welcome", town=town, room=room, sender=sender)
-    console.print(welcome, markup=False)
-    return chat(dispatcher, room, sender, console=console, source=source)
+class SetUp(Protocol):
+    """What onboarding hands over: who is typing, where, and what was registered."""
+
+    dispatcher: Dispatcher
+    room: str
+    sender: str
+    town: str
+    notes: list[str]
+
+
+class ConsoleChannel:
+    """The terminal as a channel (bot.channels.protocol.Channel): one person, one room.
+
+    listen() reads lines until EOF, /quit or stop(); everything typed mentions the bot."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        room: str,
+        sender: str,
+        *,
+        town: str,
+        notes: list[str] | None = None,
+        console: Console | None = None,
+        source: TextIO | None = None,
+    ) -> None:
+        self.dispatcher, self.room, self.sender, self.town = dispatcher, room, sender, town
+        self.notes = notes or []
+        self.console = console or Console()
+        self.source = source
+        self.sent = 0  # lines handed to the dispatcher
+        self._stopped = False
+
+    @classmethod
+    def for_session(
+        cls, chat: SetUp, *, console: Console | None = None, source: TextIO | None = None
+    ) -> ConsoleChannel:
+        """The channel for what onboarding set up (bot.onboarding.console_session)."""
+        return cls(
+            chat.dispatcher,
+            chat.room,
+            chat.sender,
+            town=chat.town,
+            notes=chat.notes,
+            console=console,
+            source=source,
+        )
+
+    async def connect(self) -> None:
+        """Show what was set up for a first-time user, and a welcome."""
+        for line in self.notes:
+            self.console.print(f"[yellow]{escape(line)}[/]")
+        welcome = replies.text(
+            "console.welcome", town=self.town, room=self.room, sender=self.sender
+        )
+        self.console.print(welcome, markup=False)
+
+    async def listen(self) -> None:
+        """Blocking reads: a terminal has nothing else to do meanwhile."""
+        self.sent = chat(
+            self.dispatcher,
+            self.room,
+            self.sender,
+            console=self.console,
+            source=self.source,
+            stopped=lambda: self._stopped,
+        )
+
+    def send(self, conversation_id: str, reply: Reply) -> None:
+        _show(self.console, self.dispatcher.settings.bot_name, [reply])
+
+    async def stop(self) -> None:
+        self._stopped = True
+
+    def run(self) -> int:
+        """Connect and listen until EOF or /quit; returns how many lines were handled."""
+
+        async def serve() -> None:
+            await self.connect()
+            await self.listen()
+
+        asyncio.run(serve())
+        return self.sent

@@ -42,6 +42,7 @@ from wechaty_puppet.schemas.puppet import PuppetOptions
 
 from bot.channels import wechaty_compat  # noqa: F401 - fixes the client's event stream
 from bot.channels.outbox import Outbox, Outgoing
+from bot.channels.texts import load_run_texts
 from bot.channels.watchdog import Watchdog
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
@@ -166,8 +167,6 @@ class WechatyChannel(Wechaty):
         self.settings = settings
         self.timings = timings or ChannelTimings()
         if texts is None:
-            from bot.run import load_run_texts
-
             texts = load_run_texts()
         self.texts = dict(texts)
         self._tz = ZoneInfo(settings.timezone)
@@ -197,6 +196,12 @@ class WechatyChannel(Wechaty):
 
     async def run(self) -> None:
         """Connect, serve, reconnect when the stream ends or goes quiet; returns after stop()."""
+        await self.connect()
+        await self.listen()
+
+    async def connect(self) -> None:
+        """Start the pipeline (handler thread, outbox, watchdog, spool retry); listen()
+        then opens the event stream and keeps it open."""
         t = self.timings
         self._stopping = asyncio.Event()
         self.connected = asyncio.Event()
@@ -220,6 +225,12 @@ class WechatyChannel(Wechaty):
             loop.create_task(self._watchdog.run(), name="wechaty-watchdog"),
             loop.create_task(self._retry_spool(), name="wechaty-spool"),
         ]
+
+    async def listen(self) -> None:
+        """Serve the event stream, reconnecting when it ends or goes quiet, until stop()."""
+        assert self._stopping is not None and self.connected is not None, "connect() first"
+        t = self.timings
+        loop = asyncio.get_running_loop()
         backoff = t.reconnect_min
         try:
             while not self._stopping.is_set():
@@ -259,7 +270,7 @@ class WechatyChannel(Wechaty):
         if self._stream_task is not None and not self._stream_task.done():
             self._stream_task.cancel()
 
-    def push(self, conversation_id: str, reply: Reply) -> None:
+    def send(self, conversation_id: str, reply: Reply) -> None:
         """Send an unsolicited message (a scheduled reminder) into a room or private chat."""
         if self._outbox is None:
             raise RuntimeError("the channel is not running")

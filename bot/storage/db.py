@@ -50,6 +50,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
+def jobstore_engine(url: str) -> Engine:
+    """A SQLAlchemy 1.x-style engine: APScheduler 3.9's job store calls `engine.execute`,
+    which the ledger's 2.0-style (future) engines do not have."""
+    from sqlalchemy import create_engine, event
+
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+
+    def _busy_timeout(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    event.listen(engine, "connect", _busy_timeout)
+    return engine
+
+
 def make_session_factory(engine: Engine) -> sessionmaker:
     """Sessions that keep loaded objects usable after commit (replies are built after it)."""
     return sessionmaker(bind=engine, class_=Session, future=True, expire_on_commit=False)
