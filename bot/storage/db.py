@@ -88,9 +88,16 @@ def migrate(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default: the newest schema)."""
     from alembic import command
 
-    if make_url(url).get_backend_name() == "sqlite":
-        make_engine(url).dispose()  # creates the data directory
-    command.upgrade(alembic_config(url), revision)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        command.upgrade(alembic_config(url), revision)  # PostgreSQL: an advisory lock (env.py)
+        return
+    from filelock import FileLock
+
+    make_engine(url).dispose()  # creates the data directory
+    # Two processes starting on a fresh file: one migrates, the other waits and finds it done.
+    with FileLock(f"{Path(parsed.database).expanduser()}.migrate.lock"):
+        command.upgrade(alembic_config(url), revision)
 
 
 def open_ledger(settings: Settings, *, upgrade: bool = True) -> sessionmaker:
