@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from rich.console import Console
 from typer.testing import CliRunner
 
+from actions import replies
 from actions.replies import section_titles
+from actions.report import requested_year
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from bot.dispatcher import Dispatcher
@@ -21,7 +23,7 @@ from bot.onboarding import console_session
 from bot.settings import get_settings
 from bot.storage.export import fact_rows, write
 from bot.storage.registry import add_person, bind_room, get_or_create_town
-from tests.ledger_helpers import ScriptedParser, correction, logged
+from tests.ledger_helpers import ScriptedParser, correction, logged, simple
 
 SCRIPT = {
     "今天调解纠纷3件": logged("今天调解纠纷3件", ("disputes", "调解矛盾纠纷", 3, "件")),
@@ -181,3 +183,21 @@ def test_console_registers_a_first_time_user_once(settings, session_factory):
         chat, console=Console(file=again, width=200), source=io.StringIO("")
     ).run()
     assert "已创建" not in again.getvalue() and "登记" not in again.getvalue()
+
+
+def test_console_announces_the_report_then_shows_the_file(settings, session_factory):
+    """In the terminal too the draft renders off the message path: "正在生成…" first."""
+    script = {"要报告": simple("要报告", "request_report")}
+    screen = io.StringIO()
+    chat = console_session(
+        settings, session_factory, ScriptedParser(script), "console", "console", "me"
+    )  # the first user of a fresh ledger is its admin, who may ask for the draft
+    channel = ConsoleChannel.for_session(
+        chat, console=Console(file=screen, width=300), source=io.StringIO("要报告\n")
+    )
+    assert channel.run() == 1
+    shown = screen.getvalue()
+    year = requested_year("要报告", date.today())  # last year in the first quarter
+    rendering = shown.index(replies.text("report.rendering", year=year))
+    ready = shown.index(replies.text("report.ready", year=year))
+    assert rendering < ready < shown.index(".docx")
