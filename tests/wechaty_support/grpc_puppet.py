@@ -12,7 +12,8 @@ restart, like a real service's memory of the WeChat account.
 
 Where it matters it behaves like the official server (wechaty-puppet-service 1.19, see
 tests/test_wechaty_official.py, which runs that one): every stream opens with a HEARTBEAT
-before the LOGIN, timestamps are in milliseconds, and an event said while no client
+before the LOGIN, timestamps are in milliseconds, sends return no message id, and an
+event said while no client
 stream is listening (the service down, restarting, or its stream silent) is lost, not
 queued. `restart(replay=n)` and `redeliver` model an at-least-once provider explicitly.
 """
@@ -346,8 +347,8 @@ class LoopbackPuppetService:
         self.sent_texts.append(
             SentText(request.conversation_id, request.text, list(request.mentonal_ids), at)
         )
-        message_id = self._record_own_message(request.conversation_id, request.text)
-        await stream.send_message(pb.MessageSendTextResponse(id=message_id))
+        self._record_own_message(request.conversation_id, request.text)
+        await stream.send_message(pb.MessageSendTextResponse())  # no id, as the official one
 
     async def _send_file(self, stream: Any) -> None:
         request = await stream.recv_message()
@@ -355,5 +356,5 @@ class LoopbackPuppetService:
         box = json.loads(request.filebox)
         size = len(box.get("base64") or "") * 3 // 4
         self.sent_files.append(SentFile(request.conversation_id, box.get("name", ""), size, at))
-        message_id = self._record_own_message(request.conversation_id, box.get("name", ""))
-        await stream.send_message(pb.MessageSendFileResponse(id=message_id))
+        self._record_own_message(request.conversation_id, box.get("name", ""))
+        await stream.send_message(pb.MessageSendFileResponse())  # no id, as the official one
