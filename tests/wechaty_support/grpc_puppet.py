@@ -13,9 +13,8 @@ restart, like a real service's memory of the WeChat account.
 Where it matters it behaves like the official server (wechaty-puppet-service 1.19, see
 tests/test_wechaty_official.py, which runs that one): every stream opens with a HEARTBEAT
 before the LOGIN, timestamps are in milliseconds, sends return no message id, and an
-event said while no client
-stream is listening (the service down, restarting, or its stream silent) is lost, not
-queued. `restart(replay=n)` and `redeliver` model an at-least-once provider explicitly.
+event said while no client stream is listening (the service down, restarting, or its
+stream silent) is lost, not queued. `restart(replay=n)` and `redeliver` model an at-least-once provider explicitly.
 """
 
 from __future__ import annotations
