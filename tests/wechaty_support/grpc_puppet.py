@@ -14,7 +14,8 @@ Where it matters it behaves like the official server (wechaty-puppet-service 1.1
 tests/test_wechaty_official.py, which runs that one): every stream opens with a HEARTBEAT
 before the LOGIN, timestamps are in milliseconds, sends return no message id, and an
 event said while no client stream is listening (the service down, restarting, or its
-stream silent) is lost, not queued. `restart(replay=n)` and `redeliver` model an at-least-once provider explicitly.
+stream silent) is lost, not queued. `restart(replay=n)` and `redeliver` model an
+at-least-once provider explicitly.
 """
 
 from __future__ import annotations
