@@ -395,6 +395,7 @@ class WechatyChannel(Wechaty):
             if not await self._outbox.join(max(0.1, deadline - time.monotonic())):
                 log.error("shutdown: %d replies still unsent", self._outbox.pending)
             await self._outbox.close()
+            self._outbox = None  # a report finishing after this is logged as not sent
         await self._disconnect()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
