@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -33,9 +34,13 @@ class ActionContext:
 
 @dataclass
 class ActionOutcome:
-    """The message's new status, what to say (plain texts), files to send, and counts."""
+    """The message's new status, what to say (plain texts), files to send, and counts.
+
+    `later` is slow work (a report render) the dispatcher runs off the message path, after
+    the message is committed, each in its own transaction; what it returns is said then."""
 
     status: str
     replies: list[str] = field(default_factory=list)
     facts_logged: int = 0
     files: list[Path] = field(default_factory=list)
+    later: list[Callable[[Session], ActionOutcome]] = field(default_factory=list)

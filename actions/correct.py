@@ -15,11 +15,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import exists, select
-
 from actions import replies
 from actions.base import ActionContext, ActionOutcome
 from actions.log import active_fact, describe, value_text, when_text
+from bot.storage import messages
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
 from nlu.result import Correction
@@ -28,37 +27,18 @@ from nlu.result import Correction
 def recent_logged_messages(ctx: ActionContext, limit: int) -> list[Message]:
     """The sender's newest messages in this room, within the window, that still have active
     facts, newest first."""
-    since = ctx.message.sent_at - timedelta(minutes=ctx.settings.correction_window_minutes)
-    has_active = exists().where(Fact.message_id == Message.id, Fact.status == FactStatus.ACTIVE)
-    room_condition = (
-        Message.room_id == ctx.room.id if ctx.room is not None else Message.room_id.is_(None)
-    )
-    return list(
-        ctx.session.execute(
-            select(Message)
-            .where(
-                Message.person_id == ctx.person.id,
-                room_condition,
-                Message.id != ctx.message.id,
-                Message.status == MessageStatus.LOGGED,
-                Message.sent_at >= since,
-                Message.sent_at <= ctx.message.sent_at,
-                has_active,
-            )
-            .order_by(Message.sent_at.desc(), Message.id.desc())
-            .limit(limit)
-        ).scalars()
+    return messages.recent_logged_messages(
+        ctx.session,
+        person_id=ctx.person.id,
+        room_id=ctx.room.id if ctx.room is not None else None,
+        before=ctx.message,
+        since=ctx.message.sent_at - timedelta(minutes=ctx.settings.correction_window_minutes),
+        limit=limit,
     )
 
 
 def active_facts(ctx: ActionContext, message: Message) -> list[Fact]:
-    return list(
-        ctx.session.execute(
-            select(Fact)
-            .where(Fact.message_id == message.id, Fact.status == FactStatus.ACTIVE)
-            .order_by(Fact.id)
-        ).scalars()
-    )
+    return messages.active_facts(ctx.session, message.id)
 
 
 def fits(fact: Fact, unit: str) -> bool:

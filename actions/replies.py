@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
 from nlu.sections import short_titles
+from taizhang.resources import data_file
 
-REPLIES_FILE = PROJECT_ROOT / "data" / "replies.yml"
+REPLIES_FILE = data_file("replies.yml")
 
 
 @lru_cache(maxsize=1)

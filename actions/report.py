@@ -1,4 +1,4 @@
-"""request_report: compile the year's draft with bot.reports and send it as a file.
+"""request_report: answer at once, compile the year's draft off the message path, send the file.
 
 The action only decides which year is meant; the report (and its figures, the same
 aggregation as chat summaries) is built by bot.reports.
@@ -9,12 +9,16 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from actions import replies
 from actions.base import ActionContext, ActionOutcome
 from bot.storage import aggregate
-from bot.storage.models import MessageStatus
+from bot.storage.models import MessageStatus, Town
+from taizhang.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +42,7 @@ def requested_year(text: str, today) -> int:
 
 
 def run(ctx: ActionContext) -> ActionOutcome:
-    """Compile the draft for the sender's town and send it back as a file."""
-    from bot.reports import ReportError, build_report
-
+    """Say "正在生成…" at once; the draft is compiled off the message path (`render`)."""
     if ctx.person.role == "staff":  # supervisors and admins ask for the draft
         return ActionOutcome(MessageStatus.ANSWERED, [replies.text("report.staff_only")])
     year = requested_year(ctx.result.text, ctx.today)
@@ -49,14 +51,25 @@ def run(ctx: ActionContext) -> ActionOutcome:
     if past and not aggregate.records_per_section(ctx.session, ctx.town.id, start, end):
         empty = replies.text("report.no_records", town=ctx.town.name, year=year)
         return ActionOutcome(MessageStatus.ANSWERED, [empty])
+    work = partial(render, settings=ctx.settings, town_id=ctx.town.id, year=year, as_of=ctx.today)
+    return ActionOutcome(
+        MessageStatus.ANSWERED, [replies.text("report.rendering", year=year)], later=[work]
+    )
+
+
+def render(
+    session: Session, *, settings: Settings, town_id: int, year: int, as_of: date
+) -> ActionOutcome:
+    """Compile the draft for the town and send it back as a file (in a worker thread)."""
+    from bot.reports import ReportError, build_report
+
+    town = session.get(Town, town_id)
     try:
-        path = build_report(
-            session=ctx.session, settings=ctx.settings, town=ctx.town, year=year, as_of=ctx.today
-        )
+        path = build_report(session=session, settings=settings, town=town, year=year, as_of=as_of)
     except ReportError as refused:  # e.g. a year that has not begun: say why, in Chinese
         return ActionOutcome(MessageStatus.ANSWERED, [str(refused)])
-    except Exception:  # the report must never take the message path down
-        log.exception("report build failed", extra={"town_id": ctx.town.id, "year": year})
+    except Exception:  # logged with its trace; the group is told it failed
+        log.exception("report build failed", extra={"town_id": town_id, "year": year})
         return ActionOutcome(MessageStatus.ANSWERED, [replies.text("report.failed")])
     return ActionOutcome(
         MessageStatus.ANSWERED, [replies.text("report.ready", year=year)], files=[Path(path)]

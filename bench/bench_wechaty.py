@@ -37,6 +37,7 @@ from bot.storage.models import Message  # noqa: E402
 from bot.storage.registry import add_person, bind_room, get_or_create_town  # noqa: E402
 from nlu.parser import load_parser  # noqa: E402
 from tests.wechaty_support.grpc_puppet import LoopbackPuppetService  # noqa: E402
+from tests.wechaty_support.harness import wait_until as wait_for  # noqa: E402
 
 TEMPLATES = [
     "今天调解纠纷{n}件",
@@ -75,15 +76,6 @@ def handled_counts(factory) -> dict[str, int]:
             .group_by(Message.channel_message_id)
         )
         return dict(rows.all())
-
-
-async def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.01)
-    return predicate()
 
 
 async def measure_reconnect(

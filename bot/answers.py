@@ -9,11 +9,11 @@ from typing import Literal
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from taizhang.resources import data_file
 
 Answer = Literal["yes", "no"]
 _MENTION = re.compile(r"@\S+")
-ANSWERS_FILE = PROJECT_ROOT / "data" / "answers.yml"
+ANSWERS_FILE = data_file("answers.yml")
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,9 @@
 5. Whatever goes wrong with one message (short of the database being unreachable, which
    the channel's spool handles) is rolled back, and the message is stored as `failed` with
    the reason, for review: nothing one message contains stops the others.
+6. Slow work an action asks for (a report render) runs after the commit in one background
+   thread (bot/background.py); the reply that announced it carries a `follow_up` future
+   with what to say when it is done, so the next message is not kept waiting.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,10 +45,12 @@ from actions.log import describe
 from actions.question import as_question
 from bot import plausibility
 from bot.answers import answer_kind
+from bot.background import Background
 from bot.inbound import clean_incoming, for_parsing
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
 from bot.spool import is_database_unavailable
+from bot.storage.messages import find_message, lock_message, stored_messages
 from bot.storage.models import Message, MessageStatus, Person, Room, Town
 from bot.storage.questions import open_question
 from bot.storage.registry import ensure_person, find_person, find_room
@@ -66,11 +71,6 @@ def _key(msg: IncomingMessage) -> tuple[str, str, str]:
     return msg.channel, msg.room or "", msg.message_id
 
 
-def _same_room(room: str | None):
-    """The SQL condition for a message's room ('' and NULL both mean a private message)."""
-    return Message.channel_room_id.is_(None) if not room else Message.channel_room_id == room
-
-
 # The longest text stored verbatim; a pasted document beyond this is cut (and noted).
 MAX_STORED_CHARS = 20000
 
@@ -88,6 +88,7 @@ class Outcome:
     facts_logged: int = 0
     duplicate: bool = False
     message_id: int | None = None  # the ledger's row id
+    later: list[Callable[[Session], ActionOutcome]] = field(default_factory=list)
 
 
 @dataclass
@@ -118,11 +119,18 @@ def _remembered(cache: dict, key: tuple[str, str], load: Callable[[], T | None])
 class Dispatcher:
     """Hands each incoming message through storage, NLU and the actions; synchronous."""
 
-    def __init__(self, settings: Settings, session_factory: sessionmaker, parser: MessageParser):
+    def __init__(
+        self,
+        settings: Settings,
+        session_factory: sessionmaker,
+        parser: MessageParser,
+        background: Background | None = None,
+    ):
         self.settings = settings
         self.session_factory = session_factory
         self.parser = parser
         self.zone = ZoneInfo(settings.timezone)
+        self.background = background or Background()
 
     def handle(self, msg: IncomingMessage) -> list[Reply]:
         """The replies to send for `msg` ([] for duplicates and chatter)."""
@@ -137,16 +145,38 @@ class Dispatcher:
         """
         msg = clean_incoming(msg)
         if not store_first:
-            return self._store_and_handle(msg)
+            return self._start_later(self._store_and_handle(msg), msg)
         row_id, handled_status = self._store_raw(msg)
         if handled_status is not None:
             return Outcome(handled_status, duplicate=True, message_id=row_id)
         try:
-            return self._handle_stored(row_id, msg)
+            return self._start_later(self._handle_stored(row_id, msg), msg)
         except Exception as exc:
             if is_database_unavailable(exc):
                 raise
             return self._failed(msg, exc)
+
+    def _start_later(self, outcome: Outcome, msg: IncomingMessage) -> Outcome:
+        """Hand the outcome's slow work to the background thread (the message is committed);
+        the last reply carries the future of what to say when it is done."""
+        if not outcome.later:
+            return outcome
+        work, outcome.later = outcome.later, []
+        future = self.background.submit(partial(self._run_later, work, msg))
+        last = outcome.replies[-1] if outcome.replies else Reply(text="")
+        outcome.replies[-1:] = [dataclasses.replace(last, follow_up=future)]
+        return outcome
+
+    def _run_later(
+        self, work: list[Callable[[Session], ActionOutcome]], msg: IncomingMessage
+    ) -> list[Reply]:
+        said: list[Reply] = []
+        for item in work:
+            with self.session_factory() as session:
+                acted = item(session)
+                session.commit()
+            said += self._outcome(acted.status, acted.replies, msg, files=acted.files).replies
+        return said
 
     def process_batch(self, msgs: list[IncomingMessage]) -> list[Outcome]:
         """Store and handle several messages in one transaction, in order.
@@ -172,7 +202,7 @@ class Dispatcher:
             try:
                 outcomes = [self._store_and_handle_in(session, msg, lookups) for msg in msgs]
                 session.commit()
-                return outcomes
+                return [self._start_later(o, m) for o, m in zip(outcomes, msgs, strict=True)]
             except IntegrityError:
                 session.rollback()
             except Exception as exc:  # one bad message: redo the batch one message at a time
@@ -180,28 +210,14 @@ class Dispatcher:
                     raise
                 log.warning("batch failed, handling its messages one at a time: %r", exc)
                 session.rollback()
-        return [self._store_and_handle(msg) for msg in msgs]
+        return [self._start_later(self._store_and_handle(msg), msg) for msg in msgs]
 
     @staticmethod
     def _stored_messages(
         session: Session, msgs: list[IncomingMessage]
     ) -> dict[tuple[str, str, str], Message]:
-        """The batch's messages that are already in the ledger, in one query per channel
-        and room."""
-        found: dict[tuple[str, str, str], Message] = {}
-        by_room: dict[tuple[str, str], set[str]] = {}
-        for msg in msgs:
-            by_room.setdefault((msg.channel, msg.room or ""), set()).add(msg.message_id)
-        for (channel, room), ids in by_room.items():
-            rows = session.execute(
-                select(Message).where(
-                    Message.channel == channel,
-                    _same_room(room),
-                    Message.channel_message_id.in_(sorted(ids)),
-                )
-            ).scalars()
-            found.update({(channel, room, row.channel_message_id): row for row in rows})
-        return found
+        """The batch's messages that are already in the ledger."""
+        return stored_messages(session, map(_key, msgs))
 
     def _parse_batch(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str], ParseResult]:
         """Parse the whole batch in one pass when the parser can (Rasa runs its graph once).
@@ -317,13 +333,7 @@ class Dispatcher:
 
     @staticmethod
     def _find(session: Session, msg: IncomingMessage) -> Message | None:
-        return session.execute(
-            select(Message).where(
-                Message.channel == msg.channel,
-                _same_room(msg.room),
-                Message.channel_message_id == msg.message_id,
-            )
-        ).scalar_one_or_none()
+        return find_message(session, msg.channel, msg.room, msg.message_id)
 
     @staticmethod
     def _stored_text(msg: IncomingMessage) -> tuple[str, str | None]:
@@ -356,9 +366,7 @@ class Dispatcher:
 
     def _handle_stored(self, row_id: int, msg: IncomingMessage) -> Outcome:
         with self.session_factory() as session:
-            message = session.execute(
-                select(Message).where(Message.id == row_id).with_for_update()
-            ).scalar_one()
+            message = lock_message(session, row_id)
             if message.handled_at is not None:  # handled meanwhile by a concurrent delivery
                 return Outcome(message.status, duplicate=True, message_id=row_id)
             outcome = self._finish(session, message, msg, BatchLookups())
@@ -430,6 +438,12 @@ class Dispatcher:
         message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
         message.intent = result.intent
         message.confidence = float(result.confidence)
+        if result.error:  # the extractor failed: nothing it read can be trusted
+            # Said even unaddressed: it may have been a work report the sender thinks is logged.
+            message.note = f"extractor error: {result.error}"[:2000]
+            return self._outcome(
+                MessageStatus.NOT_UNDERSTOOD, [replies.text("not_understood.error")], msg
+            )
         threshold = self.settings.confidence_threshold
         if addressed:  # a plain question about the ledger is answered, however unsure
             question = as_question(result, for_parsing(message.text), threshold)
@@ -472,6 +486,7 @@ class Dispatcher:
         acted: ActionOutcome = action_for(result.intent)(ctx)
         outcome = self._outcome(acted.status, acted.replies, msg, files=acted.files)
         outcome.facts_logged = acted.facts_logged
+        outcome.later = acted.later
         return outcome
 
     def _unsure(self, result: ParseResult) -> bool:

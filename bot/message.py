@@ -5,7 +5,8 @@ Channels build an IncomingMessage and send back Replies; they know nothing of NL
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -38,3 +39,6 @@ class Reply:
     # People already @-named inside the text (e.g. section owners in a reminder), by their
     # channel ids: the channel notifies them without adding their names again.
     notify: tuple[str, ...] = ()
+    # Slow work this reply announced ("正在生成…"): more replies when it is done (a channel
+    # sends them then; bot/background.py runs the work).
+    follow_up: Future[list[Reply]] | None = field(default=None, compare=False)

@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
 from bot.storage.units import normalise, to_decimal, unit_kind
 from nlu.result import ParseResult
+from taizhang.resources import data_file
 
-LIMITS_FILE = PROJECT_ROOT / "data" / "plausibility.yml"
+LIMITS_FILE = data_file("plausibility.yml")
 
 _DIGIT = "0-9０-９"
 # A minus sign not joining two numbers or two dates ("2024-05-16", "16日-17日").

@@ -13,36 +13,22 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bot.channels.protocol import Channel
+from bot.channels.texts import load_run_texts
 from bot.message import IncomingMessage, Reply
-from bot.settings import PROJECT_ROOT, Settings
-
-if TYPE_CHECKING:  # importing wechaty is slow and writes a cache dir; only in WeChat mode
-    from bot.channels.wechaty_channel import WechatyChannel
+from taizhang.settings import Settings
 
 log = logging.getLogger(__name__)
 
-TEXTS_PATH = PROJECT_ROOT / "data" / "replies_run.yml"
 TOKEN_ENV = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 
 Handler = Callable[[IncomingMessage], list[Reply]]
 # A background service runs in the bot's event loop until cancelled at shutdown; it gets
-# the channel so it can post unsolicited messages (channel.push(room_id, Reply(...))).
-BackgroundService = Callable[["WechatyChannel"], Awaitable[None]]
-
-
-@lru_cache(maxsize=4)
-def load_run_texts(path: Path = TEXTS_PATH) -> Mapping[str, str]:
-    """The user-facing texts of `run` and the WeChat channel (data/replies_run.yml)."""
-    import yaml
-
-    with Path(path).open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return {str(k): str(v).strip() for k, v in data.items()}
+# the channel so it can post unsolicited messages (channel.send(room_id, Reply(...))).
+BackgroundService = Callable[[Channel], Awaitable[None]]
 
 
 def wechaty_credentials(environ: Mapping[str, str] = os.environ) -> tuple[str | None, str | None]:
@@ -82,7 +68,7 @@ def background_services(settings: Settings) -> list[BackgroundService]:
 
     The scheduler hooks in here: return e.g. `[scheduler.serve]`, where
     `async def serve(channel)` starts an AsyncIOScheduler (it picks up the running loop)
-    and sleeps until cancelled, posting through `channel.push(...)`.
+    and sleeps until cancelled, posting through `channel.send(...)`.
     """
     if not settings.scheduler_enabled:
         return []
@@ -122,7 +108,7 @@ async def serve_wechaty(
 
 def _run_console(settings: Settings) -> int:
     """Hand over to the console channel (bot/channels/console.py), same ledger and parser."""
-    from bot.channels.console import CHANNEL, DEFAULT_ROOM, local_user, run_console
+    from bot.channels.console import CHANNEL, DEFAULT_ROOM, ConsoleChannel, local_user
     from bot.onboarding import console_session
     from bot.storage import open_ledger
     from nlu.parser import load_parser
@@ -130,7 +116,7 @@ def _run_console(settings: Settings) -> int:
     chat = console_session(
         settings, open_ledger(settings), load_parser(settings), CHANNEL, DEFAULT_ROOM, local_user()
     )
-    run_console(chat.dispatcher, chat.room, chat.sender, town=chat.town, notes=chat.notes)
+    ConsoleChannel.for_session(chat).run()
     return 0
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 
-import bot.scheduler.models  # noqa: F401  (its tables are part of the ledger's schema)
+import bot.storage.schedule_models  # noqa: F401  (its tables are part of the ledger's schema)
 from bot.settings import get_settings
 from bot.storage.db import make_engine
 from bot.storage.models import Base
@@ -18,6 +19,10 @@ if config.config_file_name is not None and "database_url" not in config.attribut
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+# Held to the end of the migration's transaction; per schema, so test schemas do not wait.
+_ONE_MIGRATION_AT_A_TIME = text(
+    "SELECT pg_advisory_xact_lock(hashtext('taizhang-migrate:' || current_schema()))"
+)
 
 
 def database_url() -> str:
@@ -50,6 +55,8 @@ def run_migrations_online() -> None:
                 render_as_batch=True,  # SQLite can only alter tables by copying them
             )
             with context.begin_transaction():
+                if not sqlite:  # two processes on a fresh database: one migrates, one waits
+                    connection.execute(_ONE_MIGRATION_AT_A_TIME)
                 context.run_migrations()
             if sqlite:
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -13,14 +13,14 @@ import random
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from nlu.facts import BOT_NAME  # never misspelt: an @mention of it addresses the bot
+from taizhang.resources import data_file
 
-NOISE_FILE = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "noise.yml"
+NOISE_FILE = data_file("lexicon", "noise.yml")
 _DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _PUNCTUATION = re.compile(r"[，,。；;！!]")
 _CN = "零一二三四五六七八九"

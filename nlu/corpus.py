@@ -29,11 +29,11 @@ from nlu.augment import noisy_copy
 from nlu.result import INTENTS
 from nlu.result import NOT_WORK_ROLES as NOT_WORK_ROLES_SET
 from nlu.sections import section_ids
+from taizhang.resources import ROOT, data_file
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"
+CORPUS_DIR = data_file("corpus")
 WORK_ROLES = ("new", "stock")
 NOT_WORK_ROLES = tuple(sorted(NOT_WORK_ROLES_SET))
 OTHER_ROLES = ("date", "time", "id", "duration", "ordinal", "name", "other")
@@ -147,7 +147,7 @@ class CorpusImporter(TrainingDataImporter):
         augment: bool = False,
     ) -> None:
         path = Path(corpus)
-        self._folder = path if path.is_absolute() else PROJECT_ROOT / path
+        self._folder = path if path.is_absolute() else ROOT / path
         self._config_file = config_file
         self._augment = augment  # also train on a noisy copy of each line (nlu/augment.py)
         # The training data folders Rasa was given: JSON lines there (people's answers,

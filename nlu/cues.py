@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
-CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "cues.yml"
+from taizhang.resources import data_file
+
+CUES_FILE = data_file("lexicon", "cues.yml")
 # Every cue the parser reads; `taizhang lexicon check` reports any missing or unknown one.
 REQUIRED = (
     "past", "future", "plan", "record_reference", "request", "question", "progress",

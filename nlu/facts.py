@@ -7,6 +7,7 @@ millisecond per message, and never raises.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from nlu.sections import (
     find_section_keyword,
     resolve_verb,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Extraction:
     spans: list[Span] = field(default_factory=list)
     fact_anchors: list[int] = field(default_factory=list)
     analysis: Analysis | None = None
+    error: str | None = None  # the extractor failed: nothing above can be trusted
 
 
 SIGNAL_NAMES: tuple[str, ...] = (
@@ -576,11 +580,14 @@ def empty_signals() -> dict[str, float]:
 
 
 def extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
-    """Read one message: facts, correction, query, signals, entity spans. Never raises."""
+    """Read one message: facts, correction, query, signals, entity spans. Never raises:
+    a failure is logged and returned as `error`, so the message goes to review instead of
+    being read as chatter with no facts."""
     try:
         return _extract(text, now, bot_name)
-    except Exception:  # defensive: a bad message must never crash the bot
-        return Extraction(signals=empty_signals())
+    except Exception as exc:  # reported below and on the result, never swallowed
+        log.exception("extractor failed", extra={"text": (text or "")[:200]})
+        return Extraction(signals=empty_signals(), error=f"{type(exc).__name__}: {exc}"[:500])
 
 
 def _overlaps(start: int, end: int, others: list[tuple[int, int]]) -> bool:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-UNITS_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
+from taizhang.resources import data_file
+
+UNITS_FILE = data_file("units.yml")
 
 # Full-width and look-alike characters mapped one-to-one, so offsets stay valid on the original.
 _WIDTH_TABLE = {ord("０") + i: ord("0") + i for i in range(10)}
@@ -205,7 +206,7 @@ def _chinese_to_float(text: str) -> float | None:
 
         converted = cn2an.cn2an(text, "strict")
         return float(converted)
-    except Exception:
+    except ValueError:  # cn2an's answer for "not a numeral it knows"
         return None
 
 
@@ -324,14 +325,8 @@ def _looks_like_date(raw: str) -> bool:
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    """Every amount of work written in `text`, left to right. Never raises."""
-    try:
-        return _find_quantities(text)
-    except Exception:  # defensive: bad input must never crash the bot
-        return []
-
-
-def _find_quantities(text: str) -> list[Quantity]:
+    """Every amount of work written in `text`, left to right (nlu.facts.extract reports a
+    failure here: the message then goes to review)."""
     if not text or not isinstance(text, str):
         return []
     norm = normalize_width(text)
@@ -456,8 +451,5 @@ _ORDINAL = re.compile(rf"第\s?(?:\d+|[{_CN_CLASS}]+)\s?(?P<unit>次|期|场|届
 
 def find_ordinals(text: str) -> list[Ordinal]:
     """第3次 / 第二期 mentions: the occurrence itself counts once (第3次会议 -> 1 次)."""
-    try:
-        norm = normalize_width(text or "")
-        return [Ordinal(m.start(), m.end(), m.group("unit")) for m in _ORDINAL.finditer(norm)]
-    except Exception:
-        return []
+    norm = normalize_width(text or "")
+    return [Ordinal(m.start(), m.end(), m.group("unit")) for m in _ORDINAL.finditer(norm)]

@@ -29,8 +29,18 @@ from nlu.result import ParseResult
 
 log = logging.getLogger(__name__)
 
-# C0/C1 control characters (but not tab/newline), zero-width marks and BOMs carry no meaning.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# C0/C1 control characters (but not tab/newline), zero-width marks, bidi controls, soft
+# hyphens and BOMs carry no meaning (the same set as bot.inbound.for_parsing removes, so
+# `taizhang parse` reads what the bot reads).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+# No-break, thin and other typographic spaces are spaces.
+_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
+# "3 件", "2 起": a space between a number and its measure word splits them for the reader,
+# which then guesses the unit (3 次 read as 3处 + 1次); the space carries no meaning.
+_NUMBER_GAP = re.compile("(?<=[0-9\uff10-\uff19])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 # Beyond this length a message is a pasted document, not a work report; parse its head.
 MAX_TEXT_CHARS = 2000
 
@@ -40,7 +50,19 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return text[:MAX_TEXT_CHARS]
+    text = _NUMBER_GAP.sub("", _SPACES.sub(" ", text))
+    return _no_forced_intent(text[:MAX_TEXT_CHARS])
+
+
+def _no_forced_intent(text: str) -> str:
+    """Rasa reads a text beginning with "/" as an intent given by hand ("/request_report"
+    -> request_report at confidence 1.0; "/今天调解纠纷3件" -> an intent of that name, and
+    the report is lost). A member must not choose the parse: the full-width slash reads
+    the same to our extractor (normalize_width) and is not Rasa's prefix."""
+    body = text.lstrip()
+    if not body.startswith("/"):
+        return text
+    return text[: len(text) - len(body)] + "\uff0f" + body[1:]
 
 
 class Parser:
@@ -126,13 +148,14 @@ class Parser:
             facts=facts,
             correction=correction,
             query=query,
+            error=extraction.error,
         )
 
 
 def load_parser(settings: Any = None, train_if_missing: bool = True) -> Parser:
     """The parser for the current model, training it first when missing or stale."""
-    from bot.settings import get_settings
     from nlu.training import ensure_model, model_path
+    from taizhang.settings import get_settings
 
     settings = settings or get_settings()
     path = ensure_model(settings) if train_if_missing else model_path(settings)

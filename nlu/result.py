@@ -135,6 +135,7 @@ class ParseResult:
     correction: Correction | None = None
     query: Query | None = None
     id: Any = None
+    error: str | None = None  # the extractor failed on this text: review it, act on nothing
 
     @property
     def work(self) -> list[Fact]:
@@ -150,4 +151,4 @@ class ParseResult:
             "facts": [f.to_dict() for f in self.facts],
             "correction": self.correction.to_dict() if self.correction else None,
             "query": self.query.to_dict() if self.query else None,
-        }
+        } | ({"error": self.error} if self.error else {})

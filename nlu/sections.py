@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
 from nlu.numbers import normalize_width, unit_kind
+from taizhang.resources import data_file
 
-SECTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "sections.yml"
+SECTIONS_FILE = data_file("sections.yml")
 
 
 @dataclass(frozen=True)

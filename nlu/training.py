@@ -17,27 +17,60 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings, get_settings
+import yaml
+
+from taizhang.resources import ROOT
+from taizhang.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 MODEL_SUFFIX = ".tar.gz"
+# Data files the nlu code reads itself (not named in config.yml).
+READ_BY_CODE = ("data/sections.yml", "data/units.yml", "data/lexicon")
 
 
-def _inputs(settings: Settings, config: Path) -> Iterable[Path]:
-    """Every file whose content changes what the trained model does."""
-    yield config
-    corpus = PROJECT_ROOT / "data" / "corpus"
-    lexicon = PROJECT_ROOT / "data" / "lexicon"  # cue words (nlu/cues.py)
-    for folder in (settings.training_data, PROJECT_ROOT / "data" / "jieba", corpus, lexicon):
-        if folder.is_dir():
-            yield from sorted(p for p in folder.rglob("*") if p.is_file())
-    yield from feedback_files(settings)
-    yield PROJECT_ROOT / "data" / "sections.yml"
-    yield PROJECT_ROOT / "data" / "units.yml"  # measure words the number reader knows
-    yield from sorted((PROJECT_ROOT / "nlu").glob("*.py"))
+def _named_in_config(config: Path) -> Iterable[Path]:
+    """Folders and files config.yml points at: the jieba dictionary, the corpus importer."""
+    document = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    for item in (document.get("pipeline") or []) + (document.get("importers") or []):
+        for key in ("dictionary_path", "corpus"):
+            if isinstance(item, dict) and item.get(key):
+                path = Path(item[key])
+                yield path if path.is_absolute() else ROOT / path
+
+
+def _files_under(path: Path) -> Iterable[Path]:
+    if path.is_dir():
+        found = (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        yield from sorted(found)
+    elif path.is_file():
+        yield path
+
+
+def _inputs(settings: Settings, config: Path) -> Iterable[tuple[str, Path]]:
+    """Every file whose content changes what the trained model does, with a stable name
+    (the same in a source checkout and in an installed wheel)."""
+    yield "config.yml", config
+    named = [settings.training_data, *_named_in_config(config), *(ROOT / f for f in READ_BY_CODE)]
+    for folder in named:
+        for path in _files_under(folder):
+            yield _name(path, ROOT), path
+    code = Path(str(files("nlu")))
+    for path in _files_under(code):
+        if path.suffix == ".py":
+            yield "nlu/" + _name(path, code), path
+    for path in feedback_files(settings):  # people's answers (bot/feedback.py)
+        yield f"feedback/{path.name}", path
+
+
+def _name(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:  # outside the project (a test's own data): its name is enough
+        return path.name
 
 
 def feedback_files(settings: Settings) -> list[Path]:
@@ -64,17 +97,13 @@ def _training_data(settings: Settings) -> Iterator[Path]:
 
 
 def fingerprint(settings: Settings | None = None, config: Path | None = None) -> str:
-    """A short hash of the model's inputs (paths relative to the project, and contents)."""
+    """A short hash of the model's inputs (names and contents) and of the Rasa version."""
+    import rasa
+
     settings = settings or get_settings()
     config = config or settings.nlu_config
-    digest = hashlib.sha256()
-    for path in _inputs(settings, config):
-        if not path.is_file():
-            continue
-        try:
-            name = str(path.resolve().relative_to(PROJECT_ROOT))
-        except ValueError:
-            name = path.name
+    digest = hashlib.sha256(f"rasa {rasa.__version__}".encode())
+    for name, path in _inputs(settings, config):
         digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -91,7 +120,7 @@ def model_path(settings: Settings | None = None, config: Path | None = None) -> 
 def _in_project_root():
     """Rasa resolves relative paths in config.yml (the jieba dictionary) from the cwd."""
     previous = Path.cwd()
-    os.chdir(PROJECT_ROOT)
+    os.chdir(ROOT)
     try:
         yield
     finally:

@@ -294,8 +294,10 @@ def test_help_greet_and_chatter(bot, make_message, session_factory):
 
 def test_report_request_sends_the_draft_as_a_file(bot, make_message):
     bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
-    (reply,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
-    assert "报告初稿已生成" in reply.text
+    (now,) = bot.handle(make_message("生成今年的法治政府建设报告", sender="li"))
+    assert "正在生成" in now.text and now.file is None  # at once, before the render
+    (reply,) = now.follow_up.result(timeout=120)  # from the background thread
+    assert "报告初稿已生成" in reply.text and reply.mention == "li"
     assert reply.file is not None and reply.file.suffix == ".docx"
     assert reply.file.is_file() and reply.file.stat().st_size > 0
 

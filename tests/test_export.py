@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 from rich.console import Console
 from typer.testing import CliRunner
 
+from actions import replies
 from actions.replies import section_titles
-from bot.channels.console import run_console
+from actions.report import requested_year
+from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from bot.dispatcher import Dispatcher
 from bot.onboarding import console_session
@@ -27,7 +29,7 @@ from bot.storage.registry import (
     list_people,
     list_towns,
 )
-from tests.ledger_helpers import ScriptedParser, correction, logged
+from tests.ledger_helpers import ScriptedParser, correction, logged, simple
 
 SCRIPT = {
     "今天调解纠纷3件": logged("今天调解纠纷3件", ("disputes", "调解矛盾纠纷", 3, "件")),
@@ -171,18 +173,14 @@ def test_console_is_a_new_group_its_user_binds_and_others_join(settings, session
         settings, session_factory, ScriptedParser(script), "console", "console", "me"
     )
     assert chat.town is None  # no phantom town
-    sent = run_console(
-        chat.dispatcher,
-        chat.room,
-        chat.sender,
-        town=chat.town,
-        notes=chat.notes,
+    sent = ConsoleChannel.for_session(
+        chat,
         console=Console(file=screen, width=200),
         source=io.StringIO(
             "今天调解纠纷3件\n绑定 青石镇\n今天调解纠纷3件\n\n/as 张敏\n今天调解纠纷3件\n"
             "/quit\n今天调解纠纷3件\n"
         ),
-    )
+    ).run()
     shown = screen.getvalue()
     assert sent == 4
     assert "本群还没有绑定到乡镇" in shown and "本群已绑定到青石镇" in shown
@@ -196,15 +194,9 @@ def test_console_is_a_new_group_its_user_binds_and_others_join(settings, session
     chat = console_session(
         settings, session_factory, ScriptedParser(script), "console", "console", "me"
     )
-    run_console(
-        chat.dispatcher,
-        chat.room,
-        chat.sender,
-        town=chat.town,
-        notes=chat.notes,
-        console=Console(file=again, width=200),
-        source=io.StringIO(""),
-    )
+    ConsoleChannel.for_session(
+        chat, console=Console(file=again, width=200), source=io.StringIO("")
+    ).run()
     assert chat.town == "青石镇" and "绑定" not in again.getvalue()
 
 
@@ -220,3 +212,25 @@ def test_console_with_a_town_binds_up_front_and_makes_the_first_user_its_admin(
         roles = {p.display_name: p.role for p in list_people(session)}
         assert [t.name for t in list_towns(session)] == ["青石镇"]
     assert roles == {"me": "admin", "you": "staff"}
+
+
+def test_console_announces_the_report_then_shows_the_file(settings, session_factory):
+    """In the terminal too the draft renders off the message path: "正在生成…" first."""
+    year = requested_year("要报告", date.today())  # last year in the first quarter
+    day = date.today() if year == date.today().year else date(year, 12, 31)
+    script = {
+        "要报告": simple("要报告", "request_report"),
+        "调解纠纷3件": logged("调解纠纷3件", ("disputes", "调解矛盾纠纷", 3, "件", day)),
+    }
+    screen = io.StringIO()
+    chat = console_session(
+        settings, session_factory, ScriptedParser(script), "console", "console", "me", "青石镇"
+    )  # the first user of the town is its admin, who may ask for the draft
+    channel = ConsoleChannel.for_session(
+        chat, console=Console(file=screen, width=300), source=io.StringIO("调解纠纷3件\n要报告\n")
+    )
+    assert channel.run() == 2
+    shown = screen.getvalue()
+    rendering = shown.index(replies.text("report.rendering", year=year))
+    ready = shown.index(replies.text("report.ready", year=year))
+    assert rendering < ready < shown.index(".docx")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from datetime import datetime
 
 import pytest
 from rich.console import Console
@@ -21,6 +22,7 @@ from bot.dispatcher import Dispatcher
 from bot.inbound import MAX_ID_CHARS, clean_incoming, for_parsing
 from bot.onboarding import ExportRegistrar
 from bot.storage.models import Fact, Message, MessageStatus
+from nlu.result import INTENTS
 from tests.ledger_helpers import ScriptedParser, logged
 
 GOOD = {"time": "2024-05-16T09:00:00+08:00", "room": "群1", "sender": "张三"}
@@ -192,3 +194,32 @@ def test_parse_jsonl_reports_a_bad_line_and_goes_on(tmp_path, parser, capsys):
 def test_invisible_characters_do_not_split_numbers():
     assert for_parsing("调解纠纷1\u200b2件") == "调解纠纷12件"
     assert for_parsing("调解纠纷1\u202e2\u2066件\ufeff") == "调解纠纷12件"
+
+
+NOW = datetime.fromisoformat("2024-05-16T10:30:00+08:00")
+
+
+@pytest.mark.parametrize("text", ["/request_report", "/log_activity", "/**/SELECT/**/1;--"])
+def test_a_leading_slash_does_not_choose_the_intent(parser, text):
+    """Rasa reads "/name" as an intent given by hand, at confidence 1.0."""
+    result = parser.parse(text, NOW)
+    assert result.intent in INTENTS and not result.facts
+    assert (result.intent, result.confidence) != (text[1:], 1.0)
+
+
+def test_a_report_after_a_slash_is_read(parser):
+    result = parser.parse("/今天调解纠纷3件", NOW)
+    assert [(f.section, f.value, f.unit) for f in result.facts] == [("disputes", 3, "件")]
+
+
+@pytest.mark.parametrize("gap", [" ", "\u00a0", "\u3000", "\u2009", "\t"])
+def test_a_space_before_the_measure_word_keeps_the_unit(parser, gap):
+    """"3 次" was read as 3处 + 1次; "2 起" lost its unit."""
+    result = parser.parse(f"今天开展安全生产检查3{gap}次", NOW)
+    assert [(f.section, f.value, f.unit) for f in result.facts] == [("emergency", 3, "次")]
+
+
+def test_parse_removes_bidi_controls_like_the_bot(parser):
+    """`taizhang parse` and the dispatcher read the same text."""
+    result = parser.parse("\u2066今天召开法治专题会议\u20691\u200e次\u200f", NOW)
+    assert [(f.section, f.value, f.unit) for f in result.facts] == [("leadership", 1, "次")]

@@ -147,8 +147,9 @@ def test_request_report_in_chat_sends_a_docx(bot, make_message, session_factory)
     asked = make_message(
         "生成今年的法治政府建设报告", time="2024-05-16T11:00:00", sender="li", mentions_bot=True
     )
-    replies = bot.handle(asked)
-    files = [r.file for r in replies if r.file]
+    (announced,) = bot.handle(asked)
+    assert announced.file is None  # "正在生成…" at once; the file follows from the worker
+    files = [r.file for r in announced.follow_up.result(timeout=120) if r.file]
     assert len(files) == 1 and files[0].suffix == ".docx" and files[0].stat().st_size > 5000
     assert "2024" in files[0].name
 

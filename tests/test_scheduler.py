@@ -18,11 +18,11 @@ from bot.scheduler.config import (
 )
 from bot.scheduler.deliveries import deliver, plan
 from bot.scheduler.jobs import desired_jobs
-from bot.scheduler.models import ScheduleState, SectionOwner
 from bot.scheduler.triggers import FirstWorkdayTrigger, WorkdayCronTrigger
 from bot.scheduler.workdays import first_workday_of_month, is_workday, load_overrides
 from bot.storage.aggregate import SECTION_IDS, period_range, totals
 from bot.storage.models import FactStatus, Town
+from bot.storage.schedule_models import ScheduleState, SectionOwner
 from bot.storage.units import display
 from tests.scheduler_helpers import RecordingSender, add_fact, at
 

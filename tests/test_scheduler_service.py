@@ -23,7 +23,7 @@ from bot.scheduler.service import FileLeaderLock, PostgresLeaderLock, SchedulerS
 from bot.storage.models import Town
 from tests.scheduler_helpers import RUN_SERVICE, ZONE, RecordingSender, add_fact
 from tests.wechaty_support.fake_puppet import RecordingFakePuppet
-from tests.wechaty_support.harness import register_town, running_channel
+from tests.wechaty_support.harness import register_town, running_channel, wait_until
 
 CALLS: list[str] = []
 COUNT_JOB = "tests.test_scheduler_service:count_job"
@@ -43,15 +43,6 @@ def fresh_calls():
 
 def run(coro) -> None:
     asyncio.run(asyncio.wait_for(coro, 45))
-
-
-async def wait_until(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.02)
-    return condition()
 
 
 def service(settings, sender=None, **kwargs) -> SchedulerService:
@@ -245,7 +236,7 @@ def test_year_end_drafts_reach_the_supervisors_room_as_docx(settings, session_fa
 
     async def scenario():
         async with running_channel(lambda message: [], settings=settings, puppet=puppet) as channel:
-            scheduler = SchedulerService(settings, channel.push, channel="wechaty")
+            scheduler = SchedulerService(settings, channel.send, channel="wechaty")
             assert await scheduler.step()
             for stage, moment in (
                 ("draft_compiled", "2024-12-15T09:00:00+08:00"),

@@ -54,7 +54,7 @@ def town_setup(session_factory):
 
 
 def test_migration_matches_models(db_url):
-    import bot.scheduler.models  # noqa: F401  (registers the scheduler's tables on Base)
+    import bot.storage.schedule_models  # noqa: F401  (registers the scheduler's tables on Base)
 
     engine = make_engine(db_url)
     with engine.connect() as conn:

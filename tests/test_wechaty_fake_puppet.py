@@ -4,6 +4,8 @@ the real Dispatcher, the real parser, a real ledger (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from datetime import date
 
 import pytest
 from wechaty_puppet import MessageType
@@ -21,6 +23,7 @@ from tests.wechaty_support.harness import (
     register_town,
     running_channel,
     stored_message,
+    wait_until,
 )
 
 ROOM = "20001@chatroom"
@@ -141,8 +144,53 @@ def test_report_request_pushes_the_docx_into_the_room(puppet, handler, settings,
     files = puppet.files_to(ROOM)
     assert len(files) == 1 and files[0].file_name.endswith(".docx") and files[0].file_size > 1000
     texts = puppet.texts_to(ROOM)
-    assert len(texts) == 2 and texts[1].startswith("@李四 ")
-    assert puppet.sent.index(files[0]) == 2  # the file follows the text that announces it
+    year = date.today().year
+    assert texts[1:] == [
+        "@李四 " + replies.text("report.rendering", year=year),  # at once
+        "@李四 " + replies.text("report.ready", year=year),  # when the file is ready
+    ]
+    assert puppet.sent.index(files[0]) == 3  # the file follows the text that announces it
+
+
+def test_a_report_renders_while_other_groups_are_answered(
+    puppet, handler, settings, session_factory, monkeypatch
+):
+    """The year report is compiled off the message path: a message from another group,
+    sent while the report renders, is answered before the report is done."""
+    import bot.reports
+
+    other = "20002@chatroom"
+    puppet.add_room(other, "双土镇综治群", [ZHANG, LI])
+    register_town(session_factory, rooms={other: "双土镇综治群"})
+    rendering, release = threading.Event(), threading.Event()
+    real_build = bot.reports.build_report
+
+    def slow_build(**kwargs):
+        rendering.set()
+        assert release.wait(30), "the test never released the render"
+        return real_build(**kwargs)
+
+    monkeypatch.setattr(bot.reports, "build_report", slow_build)
+
+    async def scenario():
+        async with running_channel(handler, settings=settings, puppet=puppet) as channel:
+            puppet.deliver(
+                ROOM, LI, "生成今年的法治政府建设报告", mention_bot=True, message_id="r1"
+            )
+            assert await wait_until(lambda: len(puppet.texts_to(ROOM)) == 1, 15)
+            assert await asyncio.to_thread(rendering.wait, 15)
+            puppet.deliver(other, ZHANG, "今天调解纠纷3件", mention_bot=True, message_id="o1")
+            assert await wait_until(lambda: len(puppet.texts_to(other)) == 1, 15)
+            assert puppet.files_to(ROOM) == [] and not release.is_set()  # still rendering
+            release.set()
+            assert await channel.idle(30)
+
+    run(scenario())
+    assert facts_of(session_factory, "o1") == [("disputes", 3.0, "件")]
+    assert puppet.texts_to(ROOM)[0].endswith(
+        replies.text("report.rendering", year=date.today().year)
+    )
+    assert len(puppet.files_to(ROOM)) == 1
 
 
 def test_chatter_gets_no_reply(puppet, handler, settings, session_factory):
@@ -249,7 +297,7 @@ def test_pushed_reminder_notifies_people_named_in_its_text(puppet, handler, sett
 
     async def scenario():
         async with running_channel(handler, settings=settings, puppet=puppet) as channel:
-            channel.push(ROOM, Reply(text, notify=(ZHANG,)))
+            channel.send(ROOM, Reply(text, notify=(ZHANG,)))
             assert await channel.idle(15)
 
     run(scenario())

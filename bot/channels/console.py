@@ -6,11 +6,13 @@ What a first-time user needs registered is done before, by bot.onboarding.
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import TextIO
+from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -18,7 +20,7 @@ from rich.markup import escape
 
 from actions import replies
 from bot.dispatcher import Dispatcher
-from bot.message import IncomingMessage
+from bot.message import IncomingMessage, Reply
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +44,17 @@ def chat(
     *,
     console: Console,
     source: TextIO | None = None,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Read lines until EOF or /quit; print the bot's replies. Returns how many were sent.
+    """Read lines until EOF, /quit or `stopped()`; print the bot's replies. Returns how many
+    were sent.
 
     The console is one group owned by `sender`; "/as 张敏" types as another member (to try
     a group of several people), "/as" alone switches back."""
     zone = ZoneInfo(dispatcher.settings.timezone)
     owner = sender
     sent = 0
-    while True:
+    while not stopped():
         try:
             line = source.readline() if source is not None else console.input("[bold]> [/]")
         except (EOFError, KeyboardInterrupt):
@@ -86,31 +90,107 @@ def chat(
         sent += 1
         if not answers:
             console.print(f"[dim]{escape(replies.text('console.no_reply'))}[/]")
-        name = escape(dispatcher.settings.bot_name)
-        for answer in answers:  # what members wrote comes back in replies: never markup
-            if answer.text:
-                console.print(f"[green]{name}[/]：{escape(answer.text)}")
-            if answer.file is not None:
-                console.print(f"[green]{name}[/]：📎 {escape(str(answer.file))}")
+        _show(console, dispatcher.settings.bot_name, answers)
     console.print(replies.text("console.bye"))
     return sent
 
 
-def run_console(
-    dispatcher: Dispatcher,
-    room: str,
-    sender: str,
-    *,
-    town: str | None,
-    notes: list[str] | None = None,
-    console: Console | None = None,
-    source: TextIO | None = None,
-) -> int:
-    """Show what was set up for a first-time user, a welcome, and chat until EOF or /quit."""
-    console = console or Console()
-    for line in notes or []:
-        console.print(f"[yellow]{escape(line)}[/]")
-    shown_town = town or replies.text("console.unbound_town")
-    welcome = replies.text("console.welcome", town=shown_town, room=room, sender=sender)
-    console.print(welcome, markup=False)
-    return chat(dispatcher, room, sender, console=console, source=source)
+def _show(console: Console, bot_name: str, answers: list[Reply]) -> None:
+    """Print replies; what announced slow work (a report) is followed by its result."""
+    name = escape(bot_name)
+    for answer in answers:  # what members wrote comes back in replies: never markup
+        if answer.text:
+            console.print(f"[green]{name}[/]：{escape(answer.text)}")
+        if answer.file is not None:
+            console.print(f"[green]{name}[/]：📎 {escape(str(answer.file))}")
+        if answer.follow_up is not None:  # one person at a terminal: wait for it here
+            try:
+                later = answer.follow_up.result()
+            except Exception:
+                log.exception("background work failed")
+                later = [Reply(text=replies.text("not_understood.error"))]
+            _show(console, bot_name, later)
+
+
+class SetUp(Protocol):
+    """What onboarding hands over: who is typing, where, and what was registered."""
+
+    dispatcher: Dispatcher
+    room: str
+    sender: str
+    town: str | None  # None while the console room is not bound
+    notes: list[str]
+
+
+class ConsoleChannel:
+    """The terminal as a channel (bot.channels.protocol.Channel): one person, one room.
+
+    listen() reads lines until EOF, /quit or stop(); everything typed mentions the bot."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        room: str,
+        sender: str,
+        *,
+        town: str | None,
+        notes: list[str] | None = None,
+        console: Console | None = None,
+        source: TextIO | None = None,
+    ) -> None:
+        self.dispatcher, self.room, self.sender, self.town = dispatcher, room, sender, town
+        self.notes = notes or []
+        self.console = console or Console()
+        self.source = source
+        self.sent = 0  # lines handed to the dispatcher
+        self._stopped = False
+
+    @classmethod
+    def for_session(
+        cls, chat: SetUp, *, console: Console | None = None, source: TextIO | None = None
+    ) -> ConsoleChannel:
+        """The channel for what onboarding set up (bot.onboarding.console_session)."""
+        return cls(
+            chat.dispatcher,
+            chat.room,
+            chat.sender,
+            town=chat.town,
+            notes=chat.notes,
+            console=console,
+            source=source,
+        )
+
+    async def connect(self) -> None:
+        """Show what was set up for a first-time user, and a welcome."""
+        for line in self.notes:
+            self.console.print(f"[yellow]{escape(line)}[/]")
+        town = self.town or replies.text("console.unbound_town")
+        welcome = replies.text("console.welcome", town=town, room=self.room, sender=self.sender)
+        self.console.print(welcome, markup=False)
+
+    async def listen(self) -> None:
+        """Blocking reads: a terminal has nothing else to do meanwhile."""
+        self.sent = chat(
+            self.dispatcher,
+            self.room,
+            self.sender,
+            console=self.console,
+            source=self.source,
+            stopped=lambda: self._stopped,
+        )
+
+    def send(self, conversation_id: str, reply: Reply) -> None:
+        _show(self.console, self.dispatcher.settings.bot_name, [reply])
+
+    async def stop(self) -> None:
+        self._stopped = True
+
+    def run(self) -> int:
+        """Connect and listen until EOF or /quit; returns how many lines were handled."""
+
+        async def serve() -> None:
+            await self.connect()
+            await self.listen()
+
+        asyncio.run(serve())
+        return self.sent

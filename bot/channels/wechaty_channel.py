@@ -27,7 +27,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +42,7 @@ from wechaty_puppet.schemas.puppet import PuppetOptions
 
 from bot.channels import wechaty_compat  # noqa: F401 - fixes the client's event stream
 from bot.channels.outbox import Outbox, Outgoing
+from bot.channels.texts import load_run_texts
 from bot.channels.watchdog import Watchdog
 from bot.message import IncomingMessage, Reply
 from bot.settings import Settings
@@ -166,8 +167,6 @@ class WechatyChannel(Wechaty):
         self.settings = settings
         self.timings = timings or ChannelTimings()
         if texts is None:
-            from bot.run import load_run_texts
-
             texts = load_run_texts()
         self.texts = dict(texts)
         self._tz = ZoneInfo(settings.timezone)
@@ -189,6 +188,7 @@ class WechatyChannel(Wechaty):
         self._tasks: list[asyncio.Task[Any]] = []
         self.connected: asyncio.Event | None = None  # set while the event stream is up
         self._in_flight = 0  # messages queued and not yet handled
+        self._following = 0  # announced slow work (a report render) not yet sent
         self.connections = 0  # how many times the event stream was (re)established
         self.handled = 0  # messages passed to the handler
 
@@ -196,6 +196,12 @@ class WechatyChannel(Wechaty):
 
     async def run(self) -> None:
         """Connect, serve, reconnect when the stream ends or goes quiet; returns after stop()."""
+        await self.connect()
+        await self.listen()
+
+    async def connect(self) -> None:
+        """Start the pipeline (handler thread, outbox, watchdog, spool retry); listen()
+        then opens the event stream and keeps it open."""
         t = self.timings
         self._stopping = asyncio.Event()
         self.connected = asyncio.Event()
@@ -219,6 +225,12 @@ class WechatyChannel(Wechaty):
             loop.create_task(self._watchdog.run(), name="wechaty-watchdog"),
             loop.create_task(self._retry_spool(), name="wechaty-spool"),
         ]
+
+    async def listen(self) -> None:
+        """Serve the event stream, reconnecting when it ends or goes quiet, until stop()."""
+        assert self._stopping is not None and self.connected is not None, "connect() first"
+        t = self.timings
+        loop = asyncio.get_running_loop()
         backoff = t.reconnect_min
         try:
             while not self._stopping.is_set():
@@ -258,7 +270,7 @@ class WechatyChannel(Wechaty):
         if self._stream_task is not None and not self._stream_task.done():
             self._stream_task.cancel()
 
-    def push(self, conversation_id: str, reply: Reply) -> None:
+    def send(self, conversation_id: str, reply: Reply) -> None:
         """Send an unsolicited message (a scheduled reminder) into a room or private chat."""
         if self._outbox is None:
             raise RuntimeError("the channel is not running")
@@ -284,7 +296,8 @@ class WechatyChannel(Wechaty):
         """Wait until every queued message is handled and every reply sent (tests, bench)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._in_flight == 0 and (self._outbox is None or self._outbox.pending == 0):
+            outbox_empty = self._outbox is None or self._outbox.pending == 0
+            if self._in_flight == 0 and self._following == 0 and outbox_empty:
                 return True
             await asyncio.sleep(0.01)
         return False
@@ -370,8 +383,9 @@ class WechatyChannel(Wechaty):
         if self._stream_task is not None and not self._stream_task.done():
             self._stream_task.cancel()
         deadline = time.monotonic() + t.stop_timeout
-        # Let the consumer finish the queue; the puppet is still needed for the replies.
-        while time.monotonic() < deadline and self._in_flight:
+        # Let the consumer finish the queue and the announced reports; the puppet is still
+        # needed for the replies.
+        while time.monotonic() < deadline and (self._in_flight or self._following):
             await asyncio.sleep(0.02)
         for task in self._tasks:
             task.cancel()
@@ -381,6 +395,7 @@ class WechatyChannel(Wechaty):
             if not await self._outbox.join(max(0.1, deadline - time.monotonic())):
                 log.error("shutdown: %d replies still unsent", self._outbox.pending)
             await self._outbox.close()
+            self._outbox = None  # a report finishing after this is logged as not sent
         await self._disconnect()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
@@ -567,6 +582,32 @@ class WechatyChannel(Wechaty):
                 replies = [Reply(self.texts["handler_error"], mention=msg.sender)]
             for item in plan_replies(msg, replies, event_time=event_time):
                 self._outbox.put(item)
+            for reply in replies:
+                if reply.follow_up is not None:
+                    self._follow(msg, reply.follow_up)
+
+    def _follow(self, msg: IncomingMessage, future: Future[list[Reply]]) -> None:
+        """Send what slow work (a report render) says once it is done, from this loop."""
+        loop = asyncio.get_running_loop()
+        self._following += 1
+
+        def done(finished: Future[list[Reply]]) -> None:
+            loop.call_soon_threadsafe(self._send_follow_up, msg, finished)
+
+        future.add_done_callback(done)
+
+    def _send_follow_up(self, msg: IncomingMessage, future: Future[list[Reply]]) -> None:
+        self._following -= 1
+        try:
+            replies = future.result()
+        except Exception:
+            log.exception("background work failed", extra={"message_id": msg.message_id})
+            replies = [Reply(self.texts["handler_error"], mention=msg.sender)]
+        if self._outbox is None:
+            log.error("follow-up not sent: channel stopped", extra={"message_id": msg.message_id})
+            return
+        for item in plan_replies(msg, replies):
+            self._outbox.put(item)
 
     async def _retry_spool(self) -> None:
         """While messages wait in the spool, try the database again every few seconds."""

@@ -14,7 +14,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from actions import replies
@@ -89,7 +88,7 @@ def console_command(
     town: str | None = typer.Option(None, help=h("console.town")),
 ) -> None:
     """Chat with the bot in the terminal (the embedded default channel)."""
-    from bot.channels.console import CHANNEL, DEFAULT_ROOM, local_user, run_console
+    from bot.channels.console import CHANNEL, DEFAULT_ROOM, ConsoleChannel, local_user
     from bot.onboarding import console_session
 
     settings = get_settings()
@@ -105,7 +104,7 @@ def console_command(
         sender or local_user(),
         town,
     )
-    run_console(chat.dispatcher, chat.room, chat.sender, town=chat.town, notes=chat.notes)
+    ConsoleChannel.for_session(chat).run()
 
 
 def replay_command(
@@ -264,19 +263,12 @@ def review_list(ctx: typer.Context, limit: int = typer.Option(50, help=h("review
     """List the review queue (not understood / low confidence), oldest first."""
     if ctx.invoked_subcommand is not None:
         return
-    from bot.storage.models import Message, MessageStatus
+    from bot.storage.listing import review_queue
 
     settings = get_settings()
     session_factory = open_ledger_or_exit(settings)
     with session_factory() as session:
-        rows = list(
-            session.execute(
-                select(Message)
-                .where(Message.status.in_(MessageStatus.REVIEW_QUEUE))
-                .order_by(Message.sent_at, Message.id)
-                .limit(limit)
-            ).scalars()
-        )
+        rows = review_queue(session, limit)
     if not rows:
         console.print(say("review_empty"))
         return
@@ -450,20 +442,11 @@ def towns_list(ctx: typer.Context) -> None:
     """List towns with their room and people counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from bot.storage.models import Person, Room, Town
+    from bot.storage.listing import towns_with_counts
 
     session_factory = open_ledger_or_exit(get_settings())
     with session_factory() as session:
-        rooms = dict(
-            session.execute(select(Room.town_id, func.count()).group_by(Room.town_id)).all()
-        )
-        people = dict(
-            session.execute(select(Person.town_id, func.count()).group_by(Person.town_id)).all()
-        )
-        rows = [
-            [t.id, t.name, rooms.get(t.id, 0), people.get(t.id, 0)]
-            for t in session.execute(select(Town).order_by(Town.id)).scalars()
-        ]
+        rows = [[t.id, t.name, rooms, people] for t, rooms, people in towns_with_counts(session)]
     console.print(table(say("towns_title"), "towns_columns", rows))
 
 
@@ -486,7 +469,7 @@ def rooms_list(ctx: typer.Context) -> None:
     """List registered rooms."""
     if ctx.invoked_subcommand is not None:
         return
-    from bot.storage.models import Room, Town
+    from bot.storage.listing import rooms_with_towns
 
     session_factory = open_ledger_or_exit(get_settings())
     with session_factory() as session:
@@ -499,9 +482,7 @@ def rooms_list(ctx: typer.Context) -> None:
                 name,
                 say("answer_yes" if r.mentions_only else "answer_no"),
             ]
-            for r, name in session.execute(
-                select(Room, Town.name).join(Town, Town.id == Room.town_id).order_by(Room.id)
-            )
+            for r, name in rooms_with_towns(session)
         ]
     console.print(table(say("rooms_title"), "rooms_columns", rows))
 
@@ -542,13 +523,11 @@ def people_list(
     """List registered people."""
     if ctx.invoked_subcommand is not None:
         return
-    from bot.storage.models import Person, Town
+    from bot.storage.listing import people_with_towns
 
     session_factory = open_ledger_or_exit(get_settings())
     with session_factory() as session:
-        query = select(Person, Town.name).join(Town, Town.id == Person.town_id).order_by(Person.id)
-        if town:
-            query = query.where(Person.town_id == town_or_exit(session, town).id)
+        town_id = town_or_exit(session, town).id if town else None
         rows = [
             [
                 p.id,
@@ -558,7 +537,7 @@ def people_list(
                 name,
                 replies.text(f"roles.{p.role}"),
             ]
-            for p, name in session.execute(query)
+            for p, name in people_with_towns(session, town_id)
         ]
     console.print(table(say("people_title"), "people_columns", rows))
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from taizhang.resources import data_file
 
-DEFAULT_PHRASES = PROJECT_ROOT / "data" / "report" / "phrases.yml"
+DEFAULT_PHRASES = data_file("report", "phrases.yml")
 
 
 class _Blank(dict):

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.scheduler.models import SectionOwner, TownSchedule
 from bot.settings import Settings
-from bot.storage.models import Person, Room, Town
+from bot.storage import schedule
+from bot.storage.models import Room, Town
+from bot.storage.schedule_models import SectionOwner, TownSchedule
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 KINDS = ("reminder", "digest", "draft_compiled", "draft_final")
@@ -81,13 +81,6 @@ class TownPlan:
         return self.room if kind == "reminder" else self.supervisor_room
 
 
-def _first_room(session: Session, town_id: int, channel: str | None) -> Room | None:
-    query = select(Room).where(Room.town_id == town_id).order_by(Room.id)
-    if channel is not None:
-        query = query.where(Room.channel == channel)
-    return session.execute(query.limit(1)).scalar_one_or_none()
-
-
 def town_plan(
     session: Session, settings: Settings, town: Town, channel: str | None = "wechaty"
 ) -> TownPlan:
@@ -101,7 +94,7 @@ def town_plan(
     room = session.get(Room, row.room_id) if row is not None and row.room_id else None
     room_default = room is None
     if room is None:
-        room = _first_room(session, town.id, channel)
+        room = schedule.first_room(session, town.id, channel)
     supervisor = (
         session.get(Room, row.supervisor_room_id)
         if row is not None and row.supervisor_room_id
@@ -132,7 +125,7 @@ def town_plan(
 def all_plans(session: Session, settings: Settings, channel: str | None = "wechaty") -> list:
     return [
         town_plan(session, settings, town, channel)
-        for town in session.execute(select(Town).order_by(Town.id)).scalars()
+        for town in schedule.all_towns(session)
     ]
 
 
@@ -157,7 +150,7 @@ def set_schedule(session: Session, town: Town, **changes) -> TownSchedule:
 
 def find_town_room(session: Session, town: Town, room_id: str) -> Room | None:
     """A room of this town by its channel id (or its topic, for people typing names)."""
-    rooms = session.execute(select(Room).where(Room.town_id == town.id)).scalars().all()
+    rooms = schedule.rooms_of(session, town.id)
     for room in rooms:
         if room.channel_room_id == room_id:
             return room
@@ -173,9 +166,7 @@ def find_town_room(session: Session, town: Town, room_id: str) -> Room | None:
 def set_owners(session: Session, town: Town, section: str, names: list[str]) -> list[SectionOwner]:
     """Replace the section's owners by `names` (in order); an empty list clears them.
     A name that is a registered person of the town is linked to that person."""
-    session.execute(
-        delete(SectionOwner).where(SectionOwner.town_id == town.id, SectionOwner.section == section)
-    )
+    schedule.clear_owners(session, town.id, section)
     owners = []
     seen: set[str] = set()
     for position, raw in enumerate(names):
@@ -183,12 +174,7 @@ def set_owners(session: Session, town: Town, section: str, names: list[str]) -> 
         if not name or name in seen:
             continue
         seen.add(name)
-        person = session.execute(
-            select(Person)
-            .where(Person.town_id == town.id, Person.display_name == name)
-            .order_by(Person.id)
-            .limit(1)
-        ).scalar_one_or_none()
+        person = schedule.person_named(session, town.id, name)
         owner = SectionOwner(
             town_id=town.id,
             section=section,
@@ -204,29 +190,12 @@ def set_owners(session: Session, town: Town, section: str, names: list[str]) -> 
 
 def owner_ids(session: Session, town_id: int, sections: list[str], channel: str) -> tuple[str, ...]:
     """The channel ids of the registered owners of `sections`, to notify them for real."""
-    from bot.storage.models import Person
-
-    rows = session.execute(
-        select(Person.channel_person_id)
-        .join(SectionOwner, SectionOwner.person_id == Person.id)
-        .where(
-            SectionOwner.town_id == town_id,
-            SectionOwner.section.in_(sections),
-            Person.channel == channel,
-        )
-        .order_by(SectionOwner.section, SectionOwner.position, SectionOwner.id)
-    ).scalars()
-    return tuple(dict.fromkeys(rows))
+    return tuple(dict.fromkeys(schedule.owner_channel_ids(session, town_id, sections, channel)))
 
 
 def owners_by_section(session: Session, town_id: int) -> dict[str, list[str]]:
     """section -> owner names, in the order they were set."""
-    rows = session.execute(
-        select(SectionOwner.section, SectionOwner.name)
-        .where(SectionOwner.town_id == town_id)
-        .order_by(SectionOwner.section, SectionOwner.position, SectionOwner.id)
-    ).all()
     result: dict[str, list[str]] = {}
-    for section, name in rows:
+    for section, name in schedule.owner_names(session, town_id):
         result.setdefault(section, []).append(name)
     return result

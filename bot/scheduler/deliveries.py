@@ -23,7 +23,6 @@ from bot.message import Reply
 from bot.paths import inside, safe_file_stem
 from bot.scheduler import texts
 from bot.scheduler.config import TownPlan, owner_ids, owners_by_section, town_plan
-from bot.scheduler.models import DeliveryClaim, ScheduleState
 from bot.scheduler.workdays import first_workday_of_month, is_workday
 from bot.settings import Settings
 from bot.storage.aggregate import (
@@ -35,11 +34,12 @@ from bot.storage.aggregate import (
     uncovered_sections,
 )
 from bot.storage.models import Town, utcnow
+from bot.storage.schedule_models import DeliveryClaim, ScheduleState
 from bot.storage.units import display
 
 log = logging.getLogger(__name__)
 
-# (conversation id, reply): the run wiring gives the Wechaty channel's push, or a printer.
+# (conversation id, reply): the run wiring gives the Wechaty channel's send, or a printer.
 Sender = Callable[[str, Reply], None]
 
 

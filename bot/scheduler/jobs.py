@@ -15,7 +15,6 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.message import Reply
@@ -56,7 +55,7 @@ def current() -> JobContext:
 
 async def run_kind(kind: str, town_id: int, now_iso: str | None = None) -> Delivery:
     """Run one job body in a worker thread; the reply is handed to the sender in the loop
-    (the channel's push is not thread-safe)."""
+    (the channel's send is not thread-safe)."""
     context = current()
     loop = asyncio.get_running_loop()
     zone = ZoneInfo(context.settings.timezone)
@@ -192,9 +191,9 @@ def desired_jobs(
 
 def stored_next_runs(session: Session, zone: ZoneInfo) -> dict[str, datetime | None]:
     """job id -> next run, read straight from APScheduler's table (no scheduler needed)."""
-    from bot.scheduler.models import apscheduler_jobs
+    from bot.storage.schedule import stored_job_runs
 
-    rows = session.execute(select(apscheduler_jobs.c.id, apscheduler_jobs.c.next_run_time)).all()
+    rows = stored_job_runs(session)
     return {
         job_id: (datetime.fromtimestamp(ts, zone) if ts is not None else None)
         for job_id, ts in rows

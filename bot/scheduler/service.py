@@ -23,24 +23,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import os
-import threading
 from pathlib import Path
 from typing import Protocol
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
+from bot.channels.protocol import Channel
 from bot.scheduler.deliveries import Sender
 from bot.scheduler.jobs import JOB_PREFIX, JobContext, desired_jobs, install
-from bot.scheduler.models import JOBS_TABLE
 from bot.settings import Settings
-from bot.storage.db import make_engine, make_session_factory
+from bot.storage.db import jobstore_engine, make_engine, make_session_factory
+from bot.storage.locks import PostgresLeaderLock
+from bot.storage.schedule_models import JOBS_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -49,96 +48,6 @@ class LeaderLock(Protocol):
     def acquire(self) -> bool: ...
     def alive(self) -> bool: ...
     def release(self) -> None: ...
-
-
-# A bigint advisory lock shows in pg_locks as classid (high 32 bits), objid (low), objsubid 1.
-_HOLDS_LOCK = text(
-    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-    " AND pid = pg_backend_pid() AND objsubid = 1"
-    " AND classid::bigint = :hi AND objid::bigint = :lo)"
-)
-
-
-class PostgresLeaderLock:
-    """A session-level advisory lock held on a connection of its own."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._conn = None
-        self._held = False
-        self.key: int | None = None
-        self._guard = threading.Lock()  # jobs check from worker threads
-
-    def _connection(self):
-        if self._conn is None:
-            self._conn = self.engine.connect()
-            db, schema = self._conn.execute(
-                text("SELECT current_database(), current_schema()")
-            ).one()
-            digest = hashlib.sha256(f"taizhang-scheduler:{db}:{schema}".encode()).digest()
-            self.key = int.from_bytes(digest[:8], "big", signed=True)
-            self._conn.commit()
-        return self._conn
-
-    def acquire(self) -> bool:
-        with self._guard:
-            return self._acquire()
-
-    def _acquire(self) -> bool:
-        try:
-            conn = self._connection()
-            self._held = bool(
-                conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
-            )
-            conn.commit()
-        except Exception as error:  # the database is down: not the leader, try later
-            log.warning("scheduler: leader lock unavailable: %s", error)
-            self._drop()
-        return self._held
-
-    def alive(self) -> bool:
-        """Whether this connection still holds the lock (a lost connection lost it)."""
-        with self._guard:
-            if self._conn is None or not self._held or self.key is None:
-                return False
-            unsigned = self.key & 0xFFFFFFFFFFFFFFFF
-            try:
-                held = self._conn.execute(
-                    _HOLDS_LOCK, {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}
-                ).scalar()
-                self._conn.commit()
-            except Exception as error:
-                log.warning("scheduler: leader connection lost: %s", error)
-                self._drop()
-                return False
-            if not held:
-                log.warning("scheduler: the leader lock is no longer held")
-                self._drop()
-            return bool(held)
-
-    def _drop(self) -> None:
-        self._held = False
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.invalidate()
-            with contextlib.suppress(Exception):
-                self._conn.close()
-        self._conn = None
-
-    def release(self) -> None:
-        with self._guard:
-            self._release()
-
-    def _release(self) -> None:
-        if self._conn is not None and self._held:
-            with contextlib.suppress(Exception):
-                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
-                self._conn.commit()
-        self._held = False
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.close()
-        self._conn = None
 
 
 class FileLeaderLock:
@@ -179,24 +88,6 @@ def leader_lock(url: str, engine: Engine) -> LeaderLock:
     database = parsed.database or ":memory:"
     name = "memory" if database == ":memory:" else database
     return FileLeaderLock(Path(f"{name}.scheduler.lock").expanduser().resolve())
-
-
-def jobstore_engine(url: str) -> Engine:
-    """A SQLAlchemy 1.x-style engine: APScheduler 3.9's job store calls `engine.execute`,
-    which the ledger's 2.0-style (future) engines do not have."""
-    from sqlalchemy import create_engine, event
-
-    if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
-
-    def _busy_timeout(dbapi_connection, _record) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    event.listen(engine, "connect", _busy_timeout)
-    return engine
 
 
 class SchedulerService:
@@ -339,10 +230,10 @@ class SchedulerService:
         self.engine.dispose()
 
 
-async def serve_channel(settings: Settings, channel) -> None:
+async def serve_channel(settings: Settings, channel: Channel) -> None:
     """The background service `taizhang run` starts beside the Wechaty channel."""
     connected = getattr(channel, "wait_connected", None)
     if connected is not None:  # let the first login happen before a misfired job sends
         await connected(60.0)
-    service = SchedulerService(settings, channel.push, channel="wechaty")
+    service = SchedulerService(settings, channel.send, channel="wechaty")
     await service.serve()

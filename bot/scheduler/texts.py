@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
 from nlu.sections import short_titles
+from taizhang.resources import data_file
 
-TEXTS_FILE = PROJECT_ROOT / "data" / "scheduler.yml"
+TEXTS_FILE = data_file("scheduler.yml")
 
 
 @lru_cache(maxsize=1)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from taizhang.resources import data_file
 
 log = logging.getLogger(__name__)
 
-HOLIDAYS_FILE = PROJECT_ROOT / "data" / "holidays.yml"
+HOLIDAYS_FILE = data_file("holidays.yml")
 _warned_years: set[int] = set()
 
 

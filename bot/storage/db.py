@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.settings import PROJECT_ROOT, Settings
+from taizhang.resources import ROOT
+from taizhang.settings import Settings
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -49,6 +50,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
+def jobstore_engine(url: str) -> Engine:
+    """A SQLAlchemy 1.x-style engine: APScheduler 3.9's job store calls `engine.execute`,
+    which the ledger's 2.0-style (future) engines do not have."""
+    from sqlalchemy import create_engine, event
+
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+
+    def _busy_timeout(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    event.listen(engine, "connect", _busy_timeout)
+    return engine
+
+
 def make_session_factory(engine: Engine) -> sessionmaker:
     """Sessions that keep loaded objects usable after commit (replies are built after it)."""
     return sessionmaker(bind=engine, class_=Session, future=True, expire_on_commit=False)
@@ -59,8 +78,8 @@ def alembic_config(url: str):
     a '%' in a password or in `options=-csearch_path%3D…` needs no escaping)."""
     from alembic.config import Config
 
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = url
     return config
 
@@ -69,9 +88,16 @@ def migrate(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default: the newest schema)."""
     from alembic import command
 
-    if make_url(url).get_backend_name() == "sqlite":
-        make_engine(url).dispose()  # creates the data directory
-    command.upgrade(alembic_config(url), revision)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        command.upgrade(alembic_config(url), revision)  # PostgreSQL: an advisory lock (env.py)
+        return
+    from filelock import FileLock
+
+    make_engine(url).dispose()  # creates the data directory
+    # Two processes starting on a fresh file: one migrates, the other waits and finds it done.
+    with FileLock(f"{Path(parsed.database).expanduser()}.migrate.lock"):
+        command.upgrade(alembic_config(url), revision)
 
 
 def open_ledger(settings: Settings, *, upgrade: bool = True) -> sessionmaker:

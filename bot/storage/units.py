@@ -13,9 +13,9 @@ from functools import lru_cache
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from taizhang.resources import data_file
 
-UNITS_FILE = PROJECT_ROOT / "data" / "units.yml"
+UNITS_FILE = data_file("units.yml")
 MONEY_BASE = "元"
 MONEY_FACTORS: dict[str, Decimal] = {
     "元": Decimal(1),

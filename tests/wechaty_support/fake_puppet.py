@@ -3,7 +3,8 @@
 The upstream FakePuppet returns 'static-id' from every send and records nothing, and its
 start() emits a login for an id that is not its own. This subclass keeps the real class
 (payload lookups, the emitter the Wechaty classes listen on) and adds: recorded sends,
-a login for its own id, a start() that ends on stop(), and helpers to deliver messages.
+a heartbeat then a login for its own id (the official server's order), timestamps in
+milliseconds, a start() that ends on stop(), and helpers to deliver messages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from typing import Any
 
 from wechaty.fake_puppet import FakePuppet
 from wechaty_puppet import FileBox, MessageType
-from wechaty_puppet.schemas.event import EventLoginPayload, EventMessagePayload
+from wechaty_puppet.schemas.event import (
+    EventHeartbeatPayload,
+    EventLoginPayload,
+    EventMessagePayload,
+)
 from wechaty_puppet.schemas.puppet import PuppetOptions
 from wechaty_puppet.schemas.types import ContactPayload, MessagePayload, RoomPayload
 
@@ -49,6 +54,8 @@ class RecordingFakePuppet(FakePuppet):
 
     async def start(self) -> None:
         self._stopped.clear()
+        # As the official server: a heartbeat says the stream is up, then the login.
+        self.emitter.emit("heartbeat", EventHeartbeatPayload(data="stream connected"))
         self.emitter.emit("login", EventLoginPayload(contact_id=self.login_user_id))
         await self._stopped.wait()
 
@@ -78,7 +85,7 @@ class RecordingFakePuppet(FakePuppet):
                 from_id=self.login_user_id,
                 room_id=conversation_id if in_room else "",
                 to_id="" if in_room else conversation_id,
-                timestamp=int(time.time()),
+                timestamp=int(time.time() * 1000),  # milliseconds, as the real server
             )
         )
         return message_id
@@ -126,7 +133,8 @@ class RecordingFakePuppet(FakePuppet):
                 room_id=room_id or "",
                 to_id="" if room_id else self.login_user_id,
                 mention_ids=([self.login_user_id] if mention_bot else []) + list(mention),
-                timestamp=int(timestamp if timestamp is not None else time.time()),
+                # milliseconds, as the real server
+                timestamp=int((timestamp if timestamp is not None else time.time()) * 1000),
             )
         )
         self.redeliver(message_id)

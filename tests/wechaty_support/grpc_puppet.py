@@ -7,8 +7,15 @@ only ships the client stub). It can be stopped and restarted mid-stream, can go 
 (stream open, nothing delivered: the upstream fault the watchdog exists for), and records
 every `MessageSendText` / `MessageSendFile` with the time it arrived.
 
-State (contacts, rooms, messages, the undelivered-event queue, what was sent) lives in
-this object and survives a restart, like a real service's memory of the WeChat account.
+State (contacts, rooms, messages, what was sent) lives in this object and survives a
+restart, like a real service's memory of the WeChat account.
+
+Where it matters it behaves like the official server (wechaty-puppet-service 1.19, see
+tests/test_wechaty_official.py, which runs that one): every stream opens with a HEARTBEAT
+before the LOGIN, timestamps are in milliseconds, sends return no message id, and an
+event said while no client stream is listening (the service down, restarting, or its
+stream silent) is lost, not queued. `restart(replay=n)` and `redeliver` model an
+at-least-once provider explicitly.
 """
 
 from __future__ import annotations
@@ -88,7 +95,8 @@ class LoopbackPuppetService:
         self.streams_opened = 0
         self._server: _TrackingServer | None = None
         self._stream: _Stream | None = None
-        self._undelivered: deque[pb.EventResponse] = deque()
+        self._replay: deque[pb.EventResponse] = deque()  # restart(replay=n) only
+        self.lost: list[pb.EventResponse] = []  # events no client stream was listening for
         self._recent_delivered: deque[pb.EventResponse] = deque(maxlen=50)
         self._ids = itertools.count(1)
         self._stream_ready = asyncio.Event()
@@ -123,7 +131,7 @@ class LoopbackPuppetService:
         self.messages[message_id] = pb.MessagePayloadResponse(
             id=message_id,
             text=text,
-            timestamp=int(timestamp if timestamp is not None else time.time()),
+            timestamp=int((timestamp if timestamp is not None else time.time()) * 1000),
             type=WIRE_TYPE_TEXT,
             from_id=sender_id,
             room_id=room_id or "",
@@ -143,9 +151,12 @@ class LoopbackPuppetService:
         if self._stream is not None:
             self._stream.silent = True
             while not self._stream.queue.empty():
-                event = self._stream.queue.get_nowait()
-                if event.type == pb.EventType.EVENT_TYPE_MESSAGE:
-                    self._undelivered.append(event)
+                self.lost.append(self._stream.queue.get_nowait())
+
+    def delivered(self, message_id: str) -> bool:
+        """Whether the message's event was written to a client stream."""
+        wanted = json.dumps({"messageId": message_id}, ensure_ascii=False)
+        return any(e.payload == wanted for e in self._recent_delivered)
 
     def texts_to(self, conversation_id: str) -> list[str]:
         return [s.text for s in self.sent_texts if s.conversation_id == conversation_id]
@@ -176,20 +187,16 @@ class LoopbackPuppetService:
         self.port = sockets[0].getsockname()[1]
 
     async def stop(self, *, crash: bool = False) -> None:
-        """Stop listening (undelivered events stay queued).
+        """Stop listening; events not yet written to the client are lost, as with the
+        official server.
 
         A graceful stop leaves the client's connection open and its event stream silent
         (what a restarted puppet service can look like); `crash=True` drops every
         connection as a dying process would, so the client's stream fails at once.
         """
         if self._stream is not None:
-            # Events queued for the dying stream but not yet written go to the next one.
-            leftover = []
             while not self._stream.queue.empty():
-                event = self._stream.queue.get_nowait()
-                if event.type == pb.EventType.EVENT_TYPE_MESSAGE:
-                    leftover.append(event)
-            self._undelivered.extendleft(reversed(leftover))
+                self.lost.append(self._stream.queue.get_nowait())
             self._stream = None
             self._stream_ready.clear()
         if self._server is not None:
@@ -201,12 +208,12 @@ class LoopbackPuppetService:
             self._server = None
 
     async def restart(self, *, down_for: float = 0.0, replay: int = 0, crash: bool = False) -> None:
-        """Stop, wait, start on the same port; `replay` re-sends that many recent events."""
+        """Stop, wait, start on the same port; `replay` re-sends that many recent events to
+        the next stream (an at-least-once provider; the official server does not)."""
         await self.stop(crash=crash)
         if down_for:
             await asyncio.sleep(down_for)
-        for event in list(self._recent_delivered)[-replay:] if replay else []:
-            self._undelivered.appendleft(event)
+        self._replay.extend(list(self._recent_delivered)[-replay:] if replay else [])
         await self.start(self.port)
 
     # ---- the wire ------------------------------------------------------------------
@@ -220,8 +227,8 @@ class LoopbackPuppetService:
         event = pb.EventResponse(type=kind, payload=json.dumps(payload, ensure_ascii=False))
         if self._stream is not None and not self._stream.silent:
             self._stream.queue.put_nowait(event)
-        elif kind == pb.EventType.EVENT_TYPE_MESSAGE:
-            self._undelivered.append(event)  # kept for the next stream
+        else:  # nobody listening: lost, like the official server
+            self.lost.append(event)
 
     def __mapping__(self) -> dict[str, Handler]:
         unary = Cardinality.UNARY_UNARY
@@ -275,18 +282,22 @@ class LoopbackPuppetService:
         current = _Stream()
         self._stream = current  # a new client stream replaces the old one
         self.streams_opened += 1
+        # The official server: a heartbeat says the stream is up, then the login.
+        heartbeat = json.dumps({"data": "Wechaty Puppet gRPC stream connect successfully"})
+        current.queue.put_nowait(
+            pb.EventResponse(type=pb.EventType.EVENT_TYPE_HEARTBEAT, payload=heartbeat)
+        )
         login = json.dumps({"contactId": self.bot_id})
         current.queue.put_nowait(
             pb.EventResponse(type=pb.EventType.EVENT_TYPE_LOGIN, payload=login)
         )
-        while self._undelivered:
-            current.queue.put_nowait(self._undelivered.popleft())
+        while self._replay:
+            current.queue.put_nowait(self._replay.popleft())
         self._stream_ready.set()
         while True:
             event = await current.queue.get()
-            if current.silent:  # the stream stays open and says nothing; keep the event
-                if event.type == pb.EventType.EVENT_TYPE_MESSAGE:
-                    self._undelivered.append(event)
+            if current.silent:  # the stream stays open and says nothing; the event is lost
+                self.lost.append(event)
                 continue
             await stream.send_message(event)
             if event.type == pb.EventType.EVENT_TYPE_MESSAGE:
@@ -320,7 +331,7 @@ class LoopbackPuppetService:
         self.messages[message_id] = pb.MessagePayloadResponse(
             id=message_id,
             text=text,
-            timestamp=int(time.time()),
+            timestamp=int(time.time() * 1000),
             type=WIRE_TYPE_TEXT,
             from_id=self.bot_id,
             room_id=conversation_id if in_room else "",
@@ -336,8 +347,8 @@ class LoopbackPuppetService:
         self.sent_texts.append(
             SentText(request.conversation_id, request.text, list(request.mentonal_ids), at)
         )
-        message_id = self._record_own_message(request.conversation_id, request.text)
-        await stream.send_message(pb.MessageSendTextResponse(id=message_id))
+        self._record_own_message(request.conversation_id, request.text)
+        await stream.send_message(pb.MessageSendTextResponse())  # no id, as the official one
 
     async def _send_file(self, stream: Any) -> None:
         request = await stream.recv_message()
@@ -345,5 +356,5 @@ class LoopbackPuppetService:
         box = json.loads(request.filebox)
         size = len(box.get("base64") or "") * 3 // 4
         self.sent_files.append(SentFile(request.conversation_id, box.get("name", ""), size, at))
-        message_id = self._record_own_message(request.conversation_id, box.get("name", ""))
-        await stream.send_message(pb.MessageSendFileResponse(id=message_id))
+        self._record_own_message(request.conversation_id, box.get("name", ""))
+        await stream.send_message(pb.MessageSendFileResponse())  # no id, as the official one

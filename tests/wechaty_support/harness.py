@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -97,6 +98,16 @@ class CountingHandler:
     def __call__(self, msg: IncomingMessage) -> list[Reply]:
         self.seen.append(msg)
         return self._handle(msg)
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    """Poll `condition` (bounded); True as soon as it holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.02)
+    return condition()
 
 
 @asynccontextmanager
