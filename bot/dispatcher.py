@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 # What a group message acts on without an @mention: work reports and their corrections.
 # Everything else (queries, help, greetings, chatter) is answered only when addressed.
 UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
+# Facts of an imported line the model was unsure of: logged (nobody can be asked), marked.
+UNSURE_IMPORTED_NOTE = "[unsure: imported, not asked]"
 
 T = TypeVar("T")
 
@@ -470,7 +472,9 @@ class Dispatcher:
                 text = replies.text("implausible.intro", problem=problem)
                 return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
         if result.intent == "log_activity" and self._unsure(result):
-            return self._ask(result, msg, now)
+            if msg.live:
+                return self._ask(result, msg, now)
+            message.note = UNSURE_IMPORTED_NOTE  # logged, and findable for a check
 
         town = session.get(Town, room.town_id if room is not None else person.town_id)
         ctx = ActionContext(
@@ -495,7 +499,10 @@ class Dispatcher:
         return any(fact.confidence < threshold for fact in result.work)
 
     def _ask(self, result: ParseResult, msg: IncomingMessage, now: datetime) -> Outcome:
-        """ "是记为…吗？": nothing is logged until the sender answers (actions/confirm.py)."""
+        """ "是记为…吗？": nothing is logged until the sender answers (actions/confirm.py).
+        Nobody answers an imported history: its guesses wait for review instead."""
+        if not msg.live:
+            return self._outcome(MessageStatus.NOT_UNDERSTOOD, [], msg)
         items, when = describe(list(result.work), now.date())
         question = replies.text("ask.question", items=items + when)
         return self._outcome(MessageStatus.ASKED, [question], msg)

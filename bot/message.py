@@ -27,6 +27,9 @@ class IncomingMessage:
     room_owner: str | None = None  # the room owner's sender id, when the channel knows it
     # Other people @-named in the message, as (sender id, name): "设为管理员 @张敏".
     mentioned: tuple[tuple[str, str], ...] = ()
+    # Someone is there to answer a question now; an imported history (replay) is not live, so
+    # the bot logs what it is unsure of (marked for review) instead of asking nobody.
+    live: bool = True
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def test_the_reminder_goes_to_the_group_bound_in_the_chat_without_any_setting(
         with session_factory() as session:
             town_id = list_towns(session)[0].id
         moment = datetime(2024, 5, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
-        delivery = deliver(session_factory, settings, channel.push, "reminder", town_id, moment)
+        delivery = deliver(session_factory, settings, channel.send, "reminder", town_id, moment)
         assert delivery.sends and delivery.room == ROOM
 
     said = converse(OWNER_BINDS, then=remind)

@@ -174,10 +174,13 @@ def test_a_report_renders_while_other_groups_are_answered(
 
     async def scenario():
         async with running_channel(handler, settings=settings, puppet=puppet) as channel:
+            # a year with records (a year without any gets "no records", not a draft)
+            puppet.deliver(ROOM, ZHANG, "今天调解纠纷2件", mention_bot=True, message_id="f1")
+            assert await wait_until(lambda: len(puppet.texts_to(ROOM)) == 1, 15)
             puppet.deliver(
                 ROOM, LI, "生成今年的法治政府建设报告", mention_bot=True, message_id="r1"
             )
-            assert await wait_until(lambda: len(puppet.texts_to(ROOM)) == 1, 15)
+            assert await wait_until(lambda: len(puppet.texts_to(ROOM)) == 2, 15)
             assert await asyncio.to_thread(rendering.wait, 15)
             puppet.deliver(other, ZHANG, "今天调解纠纷3件", mention_bot=True, message_id="o1")
             assert await wait_until(lambda: len(puppet.texts_to(other)) == 1, 15)
@@ -187,7 +190,7 @@ def test_a_report_renders_while_other_groups_are_answered(
 
     run(scenario())
     assert facts_of(session_factory, "o1") == [("disputes", 3.0, "件")]
-    assert puppet.texts_to(ROOM)[0].endswith(
+    assert puppet.texts_to(ROOM)[1].endswith(
         replies.text("report.rendering", year=date.today().year)
     )
     assert len(puppet.files_to(ROOM)) == 1

@@ -225,6 +225,7 @@ def incoming(line: ReplayLine) -> IncomingMessage:
         text=line.text,
         mentions_bot=False,
         sender_name=line.sender,
+        live=False,
     )
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.paths import safe_file_stem
-from bot.scheduler.models import DeliveryClaim, ScheduleState, SectionOwner, TownSchedule
 from bot.storage.export import fact_rows, to_json
 from bot.storage.models import Fact, Message, Person, Room, Town
 from bot.storage.registry import RegistryError, find_town, valid_town_name
+from bot.storage.schedule_models import DeliveryClaim, ScheduleState, SectionOwner, TownSchedule
 
 
 @dataclass(frozen=True)
