@@ -12,6 +12,8 @@ from bot.dispatcher import Dispatcher
 from bot.reports import build_report
 from bot.reports.sample import populate_year
 from bot.storage.units import display
+from nlu.result import Fact as ParsedFact
+from nlu.result import ParseResult
 from tests.ledger_helpers import ScriptedParser, correction, logged, query, simple
 
 D = date(2024, 5, 16)
@@ -29,6 +31,21 @@ SCRIPT = {
     "今天在白岩村发放资料300余份": logged(
         "今天在白岩村发放资料300余份",
         ("publicity", "发放宣传资料", 300, "份", D, "白岩村"),
+    ),
+    "覆盖9个社区": lambda now: ParseResult(
+        text="覆盖9个社区",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[ParsedFact("publicity", "普法覆盖社区", 9, "个", date(2024, 3, 1), role="stock")],
+    ),
+    "现在覆盖12个社区了": lambda now: ParseResult(
+        text="现在覆盖12个社区了",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[ParsedFact("publicity", "普法覆盖社区", 12, "个", date(2024, 8, 1), role="stock")],
+    ),
+    "今年没有出台规范性文件": logged(
+        "今年没有出台规范性文件", ("rules", "出台行政规范性文件", 0, "件", date(2024, 12, 1))
     ),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
@@ -57,6 +74,10 @@ def section(data: dict, section_id: str) -> dict:
     return next(s for s in data["sections"] if s["id"] == section_id)
 
 
+def figure_json(label: str, value, unit: str, records: int, kind: str) -> dict:
+    return {"label": label, "value": value, "unit": unit, "records": records, "kind": kind}
+
+
 def fact(data: dict, section_id: str, label: str) -> dict:
     return next(f for f in section(data, section_id)["facts"] if f["label"] == label)
 
@@ -65,12 +86,9 @@ def test_yuan_and_wanyuan_are_combined(bot, make_message, session_factory, tmp_p
     say(bot, make_message, "收缴罚款6.177万元", "2024-05-16T09:00:00")
     say(bot, make_message, "又收缴罚款5000元", "2024-05-16T10:00:00")
     data = report_json(session_factory, tmp_path)
-    assert fact(data, "enforcement", "收缴罚款") == {
-        "label": "收缴罚款",
-        "value": 6.677,
-        "unit": "万元",
-        "records": 2,
-    }
+    assert fact(data, "enforcement", "收缴罚款") == figure_json(
+        "收缴罚款", 6.677, "万元", 2, "amount"
+    )
     assert "收缴罚款6.677万元" in section(data, "enforcement")["text"]
 
 
@@ -78,12 +96,7 @@ def test_rates_are_the_latest_value_not_a_sum(bot, make_message, session_factory
     say(bot, make_message, "调解成功率99.5%", "2024-09-01T09:00:00")
     say(bot, make_message, "调解成功率98%", "2024-09-02T09:00:00")  # about March: older
     data = report_json(session_factory, tmp_path)
-    assert fact(data, "disputes", "调解成功率") == {
-        "label": "调解成功率",
-        "value": 99.5,
-        "unit": "%",
-        "records": 2,
-    }
+    assert fact(data, "disputes", "调解成功率") == figure_json("调解成功率", 99.5, "%", 2, "rate")
     assert "调解成功率达99.5%" in section(data, "disputes")["text"]
     assert "197.5" not in json.dumps(data)
 
@@ -94,12 +107,9 @@ def test_superseded_and_retracted_facts_never_count(bot, make_message, session_f
     say(bot, make_message, "今天调解纠纷2件", "2024-05-16T10:00:00")
     say(bot, make_message, "撤回", "2024-05-16T10:01:00")  # the 2 is withdrawn
     data = report_json(session_factory, tmp_path)
-    assert fact(data, "disputes", "调解矛盾纠纷") == {
-        "label": "调解矛盾纠纷",
-        "value": 4,
-        "unit": "件",
-        "records": 1,
-    }
+    assert fact(data, "disputes", "调解矛盾纠纷") == figure_json(
+        "调解矛盾纠纷", 4, "件", 1, "count"
+    )
     text = section(data, "disputes")["text"]
     assert "调解矛盾纠纷4件" in text and "调解矛盾纠纷9件" not in text
 
@@ -110,8 +120,8 @@ def test_nothing_rounded_up_and_no_invented_yu(bot, make_message, session_factor
     assert fact(data, "publicity", "发放宣传资料")["value"] == 300
     text = section(data, "publicity")["text"]
     assert "发放宣传资料300份" in text
-    # "余" only where the member wrote it: inside the quoted example, never in a total
-    assert "300余份" not in text.split("。")[1]
+    # the draft states the ledger's figure; "余" is a chat word, never composed into it
+    assert "余" not in text
 
 
 def test_chat_summary_and_report_show_the_same_figures(
@@ -179,3 +189,20 @@ def test_unknown_town_is_a_polite_error(session_factory, tmp_path):
 
     with pytest.raises(ReportError, match="没有找到"):
         build_report(session_factory, "不存在镇", 2024, "json", tmp_path / "x.json")
+
+
+def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
+    bot, make_message, session_factory, tmp_path
+):
+    say(bot, make_message, "覆盖9个社区", "2024-03-01T09:00:00")
+    say(bot, make_message, "现在覆盖12个社区了", "2024-08-01T09:00:00")
+    say(bot, make_message, "今年没有出台规范性文件", "2024-12-01T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "publicity", "普法覆盖社区") == figure_json(
+        "普法覆盖社区", 12, "个", 2, "stock"
+    )
+    assert "普法覆盖社区12个" in section(data, "publicity")["text"]
+    assert "21个" not in section(data, "publicity")["text"]
+    zero = fact(data, "rules", "出台行政规范性文件")
+    assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
+    assert "出台行政规范性文件为零" in section(data, "rules")["text"]

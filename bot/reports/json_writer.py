@@ -1,8 +1,9 @@
 """The draft in its checkable form: every figure with the number of ledger records behind it.
 
 Shape (a contract for outside checks): {"town", "year", "sections": [{"id", "title",
-"facts": [{"label", "value", "unit", "records"}], "text"}]}, all twelve sections in order.
-Money is given as the report shows it (6.677 万元 or 5000 元), rates as the latest value.
+"facts": [{"label", "value", "unit", "records", "kind"}], "text"}]}, all twelve sections in
+order. Money is given as the report shows it (6.677 万元 or 5000 元); `kind` is count or
+amount (summed over the year), stock or rate (the latest value stated, never summed).
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ def report_dict(report: ComposedReport) -> dict[str, Any]:
         for metric in section.metrics:
             value, unit = shown_value(metric)
             facts.append(
-                {"label": metric.label, "value": value, "unit": unit, "records": metric.records}
+                {
+                    "label": metric.label,
+                    "value": value,
+                    "unit": unit,
+                    "records": metric.records,
+                    "kind": metric.kind,
+                }
             )
         sections.append(
             {

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
 from bot.storage.units import normalise
@@ -63,7 +64,8 @@ def _metrics(
                 )
             )
     ordered = sorted(
-        totals, key=lambda t: (t.is_rate, activity_rank(t.section, t.activity or ""), t.unit)
+        totals,
+        key=lambda t: (t.is_stock, t.is_rate, activity_rank(t.section, t.activity or ""), t.unit),
     )
     return [
         Metric(
@@ -72,6 +74,7 @@ def _metrics(
             unit=t.unit,
             records=t.records,
             evidence=tuple(behind.get((t.section, t.activity or "", t.unit), ())),
+            is_stock=t.is_stock,
         )
         for t in ordered
     ]
@@ -121,9 +124,10 @@ def load_report_data(
                 id=section_id,
                 title=title,
                 metrics=_metrics(summary.activity_totals.get(section_id, []), facts, with_evidence),
-                highlights=[
-                    _highlight(item, len(sections_of_message[item.text]) > 1) for item in facts
-                ],
+                highlights=by_message(
+                    [_highlight(item, len(sections_of_message[item.text]) > 1) for item in facts],
+                    section_id,
+                ),
                 records=summary.records.get(section_id, 0),
                 previous=_metrics(old or [], [], False) if previous else None,
             )

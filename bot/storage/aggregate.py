@@ -6,7 +6,9 @@ answer and the report never disagree:
 
 - Figures are summed per unit: 件 with 件, 场 with 场. Money is summed in 元 whatever unit it
   was written in (元, 万元, …) and shown in 万元 once it reaches 10,000 元 (Decimal, exact).
-- Rates (%) are never summed: the figure is the latest value stated in the range.
+- Rates (%) and stocks (facts with role stock: "覆盖9个社区", "聘请法律顾问3名") are never
+  summed: the figure is the latest value stated in the range, per activity and unit.
+- A stated zero ("今年没有出台规范性文件" stored as 0件) is a figure like any other.
 - Each figure carries `records`, the number of ledger facts behind it.
 
 Typical use (inside a `with session_factory() as session:` block)::
@@ -30,8 +32,8 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Fact, FactStatus, Message, Person
-from bot.storage.units import display, plain
+from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
+from bot.storage.units import display, is_money, plain
 from nlu.sections import section_ids
 
 # The twelve report sections in report order, as the taxonomy (data/sections.yml) defines them.
@@ -39,11 +41,21 @@ SECTION_IDS: tuple[str, ...] = section_ids()
 
 RATE_UNIT = "%"
 Period = Literal["year", "quarter", "month", "week"]
+Kind = Literal["count", "amount", "stock", "rate"]
+
+
+def figure_kind(unit: str, is_stock: bool) -> Kind:
+    """count and amount are summed; stock and rate are the latest value stated."""
+    if unit == RATE_UNIT:
+        return "rate"
+    if is_stock:
+        return "stock"
+    return "amount" if is_money(unit) else "count"
 
 
 @dataclass(frozen=True)
 class Total:
-    """One figure: a sum in `unit` (or, for a rate, the latest stated value)."""
+    """One figure: a sum in `unit` (or, for a rate or a stock, the latest stated value)."""
 
     section: str
     activity: str | None  # None: every activity of the section in this unit
@@ -51,7 +63,12 @@ class Total:
     value: Decimal
     records: int  # ledger facts behind this figure
     is_rate: bool = False
-    as_of: date | None = None  # for a rate: the date of the value shown
+    as_of: date | None = None  # for a rate or a stock: the date of the value shown
+    is_stock: bool = False
+
+    @property
+    def kind(self) -> Kind:
+        return figure_kind(self.unit, self.is_stock)
 
     @property
     def text(self) -> str:
@@ -128,7 +145,8 @@ def _active_in_range(town_id: int, start: date, end: date, section: str | None):
 
 def _sort_key(total: Total) -> tuple:
     order = SECTION_IDS.index(total.section) if total.section in SECTION_IDS else len(SECTION_IDS)
-    return (order, total.section, total.is_rate, -total.records, total.activity or "", total.unit)
+    stated = (total.is_stock, total.is_rate)
+    return (order, total.section, stated, -total.records, total.activity or "", total.unit)
 
 
 def totals(
@@ -141,14 +159,15 @@ def totals(
     by_activity: bool = True,
 ) -> list[Total]:
     """Figures for one town over [start, end], per section and unit (and per activity when
-    `by_activity`), in report order; rates are always per activity and never summed."""
+    `by_activity`), in report order; rates and stocks are always per activity and never
+    summed."""
     conditions = _active_in_range(town_id, start, end, section)
     group = [Fact.section, Fact.unit_normalised]
     if by_activity:
         group.insert(1, Fact.activity)
     rows = session.execute(
         select(*group, func.sum(Fact.value_normalised), func.count(Fact.id))
-        .where(*conditions, Fact.unit_normalised != RATE_UNIT)
+        .where(*conditions, Fact.unit_normalised != RATE_UNIT, Fact.role != FactRole.STOCK)
         .group_by(*group)
     ).all()
     result = []
@@ -158,26 +177,42 @@ def totals(
         else:
             (sec, unit, amount, count), activity = row, None
         result.append(Total(sec, activity, unit, Decimal(amount), int(count)))
-    result.extend(_latest_rates(session, conditions))
+    result.extend(_latest_stated(session, conditions))
     return sorted(result, key=_sort_key)
 
 
-def _latest_rates(session: Session, conditions: list) -> list[Total]:
-    """Per (section, activity): the most recently dated rate, later messages winning ties."""
+def _latest_stated(session: Session, conditions: list) -> list[Total]:
+    """Rates and stocks per (section, activity, unit): the most recently dated value, later
+    messages winning ties. A stock restated through the year is one figure, not a sum."""
     rows = session.execute(
-        select(Fact.section, Fact.activity, Fact.value_normalised, Fact.fact_date)
+        select(
+            Fact.section,
+            Fact.activity,
+            Fact.unit_normalised,
+            Fact.value_normalised,
+            Fact.fact_date,
+        )
         .join(Message, Message.id == Fact.message_id)
-        .where(*conditions, Fact.unit_normalised == RATE_UNIT)
+        .where(*conditions, (Fact.unit_normalised == RATE_UNIT) | (Fact.role == FactRole.STOCK))
         .order_by(Fact.fact_date, Message.sent_at, Fact.id)
     ).all()
-    latest: dict[tuple[str, str], tuple[Decimal, date]] = {}
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for sec, activity, amount, day in rows:
-        latest[(sec, activity)] = (Decimal(amount), day)
-        counts[(sec, activity)] += 1
+    latest: dict[tuple[str, str, str], tuple[Decimal, date]] = {}
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for sec, activity, unit, amount, day in rows:
+        latest[(sec, activity, unit)] = (Decimal(amount), day)
+        counts[(sec, activity, unit)] += 1
     return [
-        Total(sec, activity, RATE_UNIT, amount, counts[(sec, activity)], True, day)
-        for (sec, activity), (amount, day) in latest.items()
+        Total(
+            sec,
+            activity,
+            unit,
+            amount,
+            counts[(sec, activity, unit)],
+            is_rate=unit == RATE_UNIT,
+            as_of=day,
+            is_stock=unit != RATE_UNIT,
+        )
+        for (sec, activity, unit), (amount, day) in latest.items()
     ]
 
 
