@@ -330,8 +330,7 @@ def test_every_activity_and_unit_is_its_own_figure_in_json_and_text():
         "开展普法宣传活动40次",
         "开展青少年法治教育活动10次",
         "青少年法治教育覆盖学生500人",
-        "发放宣传资料4000份",
-        "发放宣传资料30册",
+        "发放宣传资料4000份、30册",
         "举办法治讲座6场",
         "开展送法进企业3次",
     ):
@@ -443,6 +442,20 @@ def test_rises_and_falls_against_last_year_are_named_in_the_section():
     assert "开展普法宣传活动由80场降至52场" in publicity
     assert "发放宣传资料由" not in publicity  # 11500 -> 12000 is under 10 %
     study = report.section_texts["study"]
-    assert "相比" not in study  # no previous figure for study
+    assert "相比" not in study  # new this year: not a rise from zero
     without = compose_report(sample_data()).section_texts["disputes"]
     assert "相比" not in without  # no previous year in the ledger: nothing said
+
+
+def test_one_example_per_work_and_day_and_parts_of_one_message_add_up():
+    twice = "8月20日党委会专题研究法治建设"
+    items = [
+        hl(date(2024, 8, 20), twice, "专题研究法治建设", 1, "次"),
+        hl(date(2024, 8, 20), twice + "（补报）", "专题研究法治建设", 1, "次", "白岩镇"),
+        hl(date(2024, 11, 6), "审查合同2份，另审查合同2份", "审查合同", 2, "份"),
+        hl(date(2024, 11, 6), "审查合同2份，另审查合同2份", "审查合同", 2, "份"),
+    ]
+    data = sample_data(leadership={"highlights": items, "records": 4})
+    text = part(compose_report(data), "二")
+    assert text.count("8月20日") == 1 and "在白岩镇" not in text
+    assert "11月6日，审查合同4份" in text

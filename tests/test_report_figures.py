@@ -47,6 +47,7 @@ SCRIPT = {
     "今年没有出台规范性文件": logged(
         "今年没有出台规范性文件", ("rules", "出台行政规范性文件", 0, "件", date(2024, 12, 1))
     ),
+    "调解纠纷5件": logged("调解纠纷5件", ("disputes", "调解矛盾纠纷", 5, "件")),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
     "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
@@ -206,3 +207,18 @@ def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
     zero = fact(data, "rules", "出台行政规范性文件")
     assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
     assert "出台行政规范性文件为零" in section(data, "rules")["text"]
+
+
+def test_last_year_is_compared_only_when_the_ledger_holds_it(
+    bot, make_message, session_factory, tmp_path
+):
+    """A ledger started in late December holds no year to compare with; one with records
+    through the year does, and the fall of 调解矛盾纠纷 is then named."""
+    say(bot, make_message, "调解纠纷5件", "2023-12-20T09:00:00")
+    say(bot, make_message, "调解纠纷5件", "2024-03-20T09:00:00")
+    text = section(report_json(session_factory, tmp_path), "disputes")["text"]
+    assert "相比" not in text and "降至" not in text
+    for month in range(1, 12):
+        say(bot, make_message, "调解纠纷5件", f"2023-{month:02d}-10T09:00:00")
+    text = section(report_json(session_factory, tmp_path), "disputes")["text"]
+    assert "调解矛盾纠纷由60件降至5件" in text

@@ -79,8 +79,8 @@ class _Drafter:
         }
         min_ratio = Decimal(str(self.p.setting("min_change_ratio")))
         min_base = Decimal(str(self.p.setting("min_change_base")))
-        self.gaps: Gaps = data.find_gaps(int(self.p.setting("thin_records")), min_ratio, min_base)
         self.changes = data.changes(min_ratio, min_base)
+        self.gaps: Gaps = data.find_gaps(int(self.p.setting("thin_records")), self.changes)
         self.blocks: list[Block] = []
         self.section_texts: dict[str, str] = {}
 
@@ -101,7 +101,7 @@ class _Drafter:
         kind = "to_date" if self.in_progress else "full_year"
         sentences = []
         if summed:
-            items = separator.join(self.figure_item(m) for m in [*summed, *rates])
+            items = separator.join([self.summed_items(summed), *map(self.figure_item, rates)])
             sentences.append(self.say("totals", kind, salt=salt, items=items))
         elif rates:
             items = separator.join(self.figure_item(m) for m in rates)
@@ -115,6 +115,21 @@ class _Drafter:
             items = separator.join(self.figure_item(m) for m in stocks)
             sentences.append(self.say("totals", "stocks", kind, salt=salt, items=items))
         return "".join(sentences)
+
+    def summed_items(self, metrics: list[Metric]) -> str:
+        """One activity in several units is named once: "发放宣传资料4000份、30册" (each
+        figure still its own, as in the JSON)."""
+        runs: list[list[Metric]] = []
+        for metric in metrics:
+            if runs and runs[-1][0].label == metric.label:
+                runs[-1].append(metric)
+            else:
+                runs.append([metric])
+        joiner = self.p.get("totals", "same_activity_separator")
+        return self.p.get("totals", "separator").join(
+            joiner.join([self.figure_item(run[0]), *(figure(m.value, m.unit) for m in run[1:])])
+            for run in runs
+        )
 
     def label(self, metric: Metric) -> str:
         return (self.p.get("totals", "label_in_text") or {}).get(metric.label, metric.label)
@@ -135,7 +150,8 @@ class _Drafter:
     def highlight_sentence(self, item: Highlight) -> str:
         """ "5月18日，在白岩村围绕民法典开展普法宣传活动2场，发放宣传资料500份": the date of
         the work, then place, topic and figures, all from the ledger's facts."""
-        place = fill(self.p.get("highlight_place"), place=item.place) if item.place else ""
+        here = item.place and item.place != self.data.town  # "在白岩镇" says nothing in its report
+        place = fill(self.p.get("highlight_place"), place=item.place) if here else ""
         topic = fill(self.p.get("highlight_topic"), topic=item.topic) if item.topic else ""
         figures = item.figures or ()
         labels = self.p.get("totals", "label_in_text") or {}

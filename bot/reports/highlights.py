@@ -11,8 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from bot.reports.figures import is_rate
 from bot.reports.model import Figure, Highlight
 from bot.reports.topics import topic_of
+
+
+def _figures(items: list[Highlight]) -> tuple[Figure, ...]:
+    """The message's figures, one per activity and unit: two parts of the same work in one
+    message are added ("审查合同2份，审查合同2份" -> 审查合同4份); a stock or a rate keeps its
+    last value."""
+    merged: dict[tuple[str, str], Figure] = {}
+    for item in items:
+        if item.value is None or not item.label:
+            continue
+        stated = item.is_stock or is_rate(item.unit)
+        key = (item.label, item.unit)
+        before = merged.get(key)
+        value = item.value if stated or before is None else before.value + item.value
+        merged[key] = Figure(item.label, value, item.unit, stated)
+    return tuple(merged.values())
 
 
 def by_message(facts: Iterable[Highlight], section: str) -> list[Highlight]:
@@ -22,9 +39,7 @@ def by_message(facts: Iterable[Highlight], section: str) -> list[Highlight]:
         grouped.setdefault((item.text, item.person, item.date), []).append(item)
     result = []
     for (text, _person, _day), items in grouped.items():
-        figures = tuple(
-            Figure(i.label, i.value, i.unit) for i in items if i.value is not None and i.label
-        )
+        figures = _figures(items)
         result.append(
             replace(
                 items[0],
@@ -59,8 +74,11 @@ def pick_highlights(
     """
     unique: dict[tuple, Highlight] = {}
     for item in sorted(candidates, key=lambda h: (h.date, h.text)):
-        key = (item.text.strip(), item.date)
-        if key[0] and key not in unique and key[0] not in exclude:
+        if not item.text.strip() or item.text.strip() in exclude:
+            continue
+        # the same work on the same day, reported twice, is one example
+        key = (item.date, item.label)
+        if key not in unique or _interest(item) > _interest(unique[key]):
             unique[key] = item
     ordered = list(unique.values())
     if at_most <= 0 or not ordered:

@@ -57,11 +57,12 @@ class Metric:
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure of a highlight: 开展普法宣传活动 2 场."""
+    """One figure of a highlight: 开展普法宣传活动 2 场 (`stated`: a stock or a rate)."""
 
     label: str
     value: Decimal
     unit: str
+    stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Highlight:
     place: str | None = None
     person: str | None = None
     shared: bool = False  # the message also reports another section's work
+    is_stock: bool = False  # the fact (before grouping) is a standing number
     figures: tuple[Figure, ...] = ()
     topic: str | None = None  # 民法典, 防汛… (bot.reports.topics)
 
@@ -153,10 +155,6 @@ class ReportData:
     sections: list[SectionData]
     as_of: date  # the date the draft is made (the signature date)
 
-    @property
-    def has_previous_year(self) -> bool:
-        return any(s.previous for s in self.sections)
-
     def section(self, section_id: str) -> SectionData | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
@@ -166,7 +164,8 @@ class ReportData:
         A change counts when it is at least `min_ratio` of last year's figure and one of
         the two figures reaches `min_base` (41 -> 40 or 1 -> 2 are not worth a sentence).
         Rates are left out: a rate's change is in points, not a rise in work. A figure of
-        last year that has no record this year is a fall to zero.
+        last year that has no record this year is a fall to zero; a figure new this year is
+        not a rise (its work may only have been named differently last year).
         """
         result: list[Change] = []
         for section in self.sections:
@@ -174,23 +173,20 @@ class ReportData:
                 continue
             now = {(m.label, m.unit): m for m in section.metrics if not m.is_rate}
             before = {(m.label, m.unit): m for m in section.previous if not m.is_rate}
-            for key in [*before, *(k for k in now if k not in before)]:
-                old = before[key].value if key in before else Decimal(0)
+            for key, old_metric in before.items():
+                old = old_metric.value
                 new = now[key].value if key in now else Decimal(0)
-                if max(old, new) < min_base or old == new:
+                if max(old, new) < min_base or old == 0 or abs(new - old) < old * min_ratio:
                     continue
-                if old == 0 or abs(new - old) >= old * min_ratio:
-                    result.append(Change(section.id, key[0], key[1], old, new))
+                result.append(Change(section.id, key[0], key[1], old, new))
         return result
 
-    def find_gaps(self, thin_records: int, min_fall_ratio: Decimal, min_base: Decimal) -> Gaps:
+    def find_gaps(self, thin_records: int, changes: list[Change]) -> Gaps:
         """Sections without work, with little work (fewer than `thin_records` facts), and
-        figures that fell by at least `min_fall_ratio` of last year's figure."""
+        the `changes` that are falls."""
         uncovered = tuple(s.id for s in self.sections if not s.has_records)
         thin = tuple(s.id for s in self.sections if 0 < s.records < thin_records)
-        falls = tuple(
-            c for c in self.changes(min_fall_ratio, min_base) if not c.rose and c.previous > 0
-        )
+        falls = tuple(c for c in changes if not c.rose)
         return Gaps(uncovered, thin, falls, tuple(s.id for s in self.sections))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
+from bot.storage.models import FactRole
 from bot.storage.units import normalise
 from nlu.sections import section_by_id, sections
 
@@ -90,6 +91,7 @@ def _highlight(item: aggregate.Highlight, shared: bool) -> Highlight:
         place=item.place,
         person=item.sender,
         shared=shared,
+        is_stock=item.role == FactRole.STOCK,
     )
 
 
@@ -101,12 +103,17 @@ def load_report_data(
     as_of: date,
     *,
     with_evidence: bool = False,
+    comparable_months: int = 1,
 ) -> ReportData:
-    """One town's year (and the year before, for falls), in section order."""
+    """One town's year in section order, and the year before when the ledger holds it: that
+    is, records in at least `comparable_months` of its months (else rises and falls would
+    compare a year with a few days)."""
     start, end = year_range(year)
     summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=None)
     prev_start, prev_end = year_range(year - 1)
-    previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
+    previous = []
+    if aggregate.months_with_records(session, town_id, prev_start, prev_end) >= comparable_months:
+        previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
     previous_by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
     for total in previous:
         previous_by_section[total.section].append(total)

@@ -90,6 +90,7 @@ class Highlight:
     text: str  # the original message
     sender: str  # display name
     sent_at: datetime
+    role: str = FactRole.NEW  # stock: a standing number, not work to add up
 
     @property
     def value_text(self) -> str:
@@ -226,6 +227,15 @@ def records_per_section(session: Session, town_id: int, start: date, end: date) 
     return {sec: int(count) for sec, count in rows}
 
 
+def months_with_records(session: Session, town_id: int, start: date, end: date) -> int:
+    """In how many calendar months of the range the town logged any active fact: a year
+    whose ledger holds a week of December is not a year to compare with."""
+    days = session.execute(
+        select(Fact.fact_date).where(*_active_in_range(town_id, start, end, None)).distinct()
+    ).scalars()
+    return len({(day.year, day.month) for day in days})
+
+
 def uncovered_sections(
     session: Session,
     town_id: int,
@@ -287,6 +297,7 @@ def highlights(
                 text=text,
                 sender=sender,
                 sent_at=sent_at,
+                role=fact.role,
             )
         )
     return dict(result)
