@@ -459,3 +459,30 @@ def test_one_example_per_work_and_day_and_parts_of_one_message_add_up():
     text = part(compose_report(data), "二")
     assert text.count("8月20日") == 1 and "在白岩镇" not in text
     assert "11月6日，审查合同4份" in text
+
+
+def test_only_village_level_places_are_cited():
+    items = [
+        hl(
+            date(2024, 1, 30),
+            "寒假返乡人员多，搞了一场反诈宣传",
+            "开展普法宣传活动",
+            1,
+            "场",
+            "寒假返乡",
+        ),
+        hl(
+            date(2024, 5, 6),
+            "收到陈镇通知后发了3000本民法典",
+            "发放宣传资料",
+            3000,
+            "本",
+            "收到陈镇",
+        ),
+        hl(date(2024, 7, 17), "岗秀村培训法律明白人30人", "培训法律明白人", 30, "人", "岗秀村"),
+    ]
+    text = compose_report(sample_data(publicity={"highlights": items})).section_texts["publicity"]
+    assert "1月30日，围绕反电信网络诈骗开展普法宣传活动1场" in text
+    assert "5月6日，围绕民法典发放宣传资料3000本" in text
+    assert "7月17日，在岗秀村培训法律明白人30人" in text
+    assert "返乡" not in text and "陈镇" not in text

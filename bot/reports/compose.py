@@ -150,8 +150,11 @@ class _Drafter:
     def highlight_sentence(self, item: Highlight) -> str:
         """ "5月18日，在白岩村围绕民法典开展普法宣传活动2场，发放宣传资料500份": the date of
         the work, then place, topic and figures, all from the ledger's facts."""
-        here = item.place and item.place != self.data.town  # "在白岩镇" says nothing in its report
-        place = fill(self.p.get("highlight_place"), place=item.place) if here else ""
+        place = (
+            fill(self.p.get("highlight_place"), place=item.place)
+            if self.citable(item.place)
+            else ""
+        )
         topic = fill(self.p.get("highlight_topic"), topic=item.topic) if item.topic else ""
         figures = item.figures or ()
         labels = self.p.get("totals", "label_in_text") or {}
@@ -165,6 +168,12 @@ class _Drafter:
             topic=topic,
             works=works,
         )
+
+    def citable(self, place: str | None) -> bool:
+        """A village or community is where a township's work happened; a township-level name
+        is the town itself ("在白岩镇" says nothing in its own report) or a misread ("寒假返乡")."""
+        skip = tuple(self.p.get("highlight_place_skip_endings"))
+        return bool(place) and place != self.data.town and not place.endswith(skip)
 
     def highlights_sentence(self, highlights: list[Highlight], salt: str) -> str:
         at_most = int(self.p.setting("highlights_max"))
