@@ -63,7 +63,7 @@ def sample_data(*, town="白岩镇", year=2024, as_of=date(2025, 1, 10), previou
         hl(date(2024, 12, 4), "宪法日在新华社区开展普法宣传1场", "开展普法宣传活动", 1, "场"),
     ]
     sections["study"].metrics = [metric("组织干部学法", 12, "次", 12)]
-    sections["study"].records = 2  # thin on purpose
+    sections["study"].records = 2  # few facts, but 12 次 of work
     sections["study"].highlights = [
         hl(date(2024, 4, 1), "组织干部学法1次，参加40人", "组织干部学法")
     ]
@@ -153,13 +153,15 @@ def test_highlights_are_dated_cleaned_and_between_two_and_four():
 
 
 def test_gaps_become_shortcomings_marked_for_checking():
-    report = compose_report(sample_data())
+    little = {"metrics": [metric("组织干部学法", 2, "次", 2)], "records": 2}
+    report = compose_report(sample_data(study=little))
     three = part(report, "三")
-    # uncovered sections (e.g. rules) and the thin one (study, 2 records) are named
-    assert "行政规范性文件" in three
-    # the study section has little work (2 facts): named by its work, not by its records
+    assert "行政规范性文件" in three  # no work at all
+    # the study section has little work (2 facts, 2 次): named by its work, not its records
     study = load_phrasebook().get("sections", "study", "weakness")
     assert any(sentence in three for sentence in study)
+    # two monthly reports of 12 次 is not little work
+    assert not any(sentence in part(compose_report(sample_data()), "三") for sentence in study)
     assert "台账" not in three and "条相关记录" not in three and "未见相关工作记录" not in three
     items = [line for line in three.splitlines() if re.match("^[一二三四五六七八]是", line)]
     assert items and all(line.endswith(CHECK) for line in items)
@@ -486,3 +488,15 @@ def test_only_village_level_places_are_cited():
     assert "5月6日，围绕民法典发放宣传资料3000本" in text
     assert "7月17日，在岗秀村培训法律明白人30人" in text
     assert "返乡" not in text and "陈镇" not in text
+
+
+def test_a_topic_the_work_already_names_is_not_said_twice():
+    items = [
+        hl(date(2024, 7, 31), "北营村防汛巡查一次", "防汛巡查", 1, "次", "北营村"),
+        hl(date(2024, 8, 2), "防汛演练一场", "开展应急演练", 1, "场"),
+    ]
+    metrics = [metric("防汛巡查", 1, "次", 1), metric("开展应急演练", 1, "场", 1)]
+    emergency = {"highlights": items, "records": 2, "metrics": metrics}
+    text = compose_report(sample_data(emergency=emergency))
+    said = text.section_texts["emergency"]
+    assert "7月31日，在北营村防汛巡查1次" in said and "8月2日，围绕防汛开展应急演练1场" in said

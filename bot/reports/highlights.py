@@ -46,7 +46,7 @@ def by_message(facts: Iterable[Highlight], section: str) -> list[Highlight]:
                 place=next((i.place for i in items if i.place), None),
                 shared=any(i.shared for i in items),
                 figures=figures,
-                topic=topic_of(text, section),
+                topic=topic_of(text, section, tuple(f.label for f in figures)),
             )
         )
     return sorted(result, key=lambda h: (h.date, h.text))

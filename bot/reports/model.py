@@ -120,7 +120,7 @@ class Gaps:
     """What section 三 (不足) and section 四 (安排) are drafted from."""
 
     uncovered: tuple[str, ...]  # section ids with no record at all
-    thin: tuple[str, ...]  # section ids with only a few records
+    thin: tuple[str, ...]  # section ids with little work
     falls: tuple[Change, ...]
     order: tuple[str, ...] = ()  # the report's section order
 
@@ -133,7 +133,7 @@ class Gaps:
     def prioritised(self, limit: int, min_falls: int = 2) -> tuple[tuple[str, ...], ...]:
         """(sections to itemise, the rest), itemised ones in report order.
 
-        Missing or thin records come first, but at least `min_falls` places are kept for
+        Sections with no or little work come first, but at least `min_falls` places are kept for
         sections whose figures fell, so neither kind of gap hides the other.
         """
         sparse = [s for s in self.order if s in self.uncovered or s in self.thin]
@@ -181,11 +181,16 @@ class ReportData:
                 result.append(Change(section.id, key[0], key[1], old, new))
         return result
 
-    def find_gaps(self, thin_records: int, changes: list[Change]) -> Gaps:
-        """Sections without work, with little work (fewer than `thin_records` facts), and
-        the `changes` that are falls."""
+    def find_gaps(self, little: int, changes: list[Change]) -> Gaps:
+        """Sections without work; sections with little work (fewer than `little` facts and
+        no figure reaching `little`: 587 便民服务事项 in two monthly reports is not little
+        work, 1 合同审查 is); and the `changes` that are falls."""
         uncovered = tuple(s.id for s in self.sections if not s.has_records)
-        thin = tuple(s.id for s in self.sections if 0 < s.records < thin_records)
+        thin = tuple(
+            s.id
+            for s in self.sections
+            if 0 < s.records < little and all(m.value < little for m in s.metrics if m.is_summed)
+        )
         falls = tuple(c for c in changes if not c.rose)
         return Gaps(uncovered, thin, falls, tuple(s.id for s in self.sections))
 

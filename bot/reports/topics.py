@@ -27,12 +27,16 @@ def _load(path: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], frozenset
     return topics, frozenset(data.get("applies_to") or ())
 
 
-def topic_of(text: str, section: str, path: Path | None = None) -> str | None:
-    """The report's name for what the message's work was about, or None."""
+def topic_of(
+    text: str, section: str, labels: tuple[str, ...] = (), path: Path | None = None
+) -> str | None:
+    """The report's name for what the message's work was about, or None. A topic the work's
+    own name already says ("防汛巡查", "森林防火巡查") is not said twice."""
     topics, applies_to = _load(str(path or DEFAULT_TOPICS))
     if section not in applies_to:
         return None
     for name, words in topics:
         if any(word in text for word in words):
-            return name
+            said = any(word in label or name in label for word in words for label in labels)
+            return None if said else name
     return None
