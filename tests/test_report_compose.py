@@ -380,7 +380,7 @@ def test_highlights_are_composed_from_facts_never_chat_words():
         publicity={"metrics": [metric("开展普法宣传活动", 9, "场", 9)], "highlights": items}
     )
     text = compose_report(data).section_texts["publicity"]
-    assert "11月30日，在石门村围绕民法典开展普法宣传活动1场，参与群众40人" in text
+    assert "11月30日，在石门村围绕民法典开展普法宣传活动，参与群众40人" in text
     assert "3月5日，发放宣传资料200份" in text
     for chat in ("搞了", "都调成了", "来了", "四十来个", "两百来份", "@", "顺便"):
         assert chat not in text
@@ -484,7 +484,7 @@ def test_only_village_level_places_are_cited():
         hl(date(2024, 7, 17), "岗秀村培训法律明白人30人", "培训法律明白人", 30, "人", "岗秀村"),
     ]
     text = compose_report(sample_data(publicity={"highlights": items})).section_texts["publicity"]
-    assert "1月30日，围绕反电信网络诈骗开展普法宣传活动1场" in text
+    assert "1月30日，围绕反电信网络诈骗开展普法宣传活动；" in text
     assert "5月6日，围绕民法典发放宣传资料3000本" in text
     assert "7月17日，在岗秀村培训法律明白人30人" in text
     assert "返乡" not in text and "陈镇" not in text
@@ -499,4 +499,4 @@ def test_a_topic_the_work_already_names_is_not_said_twice():
     emergency = {"highlights": items, "records": 2, "metrics": metrics}
     text = compose_report(sample_data(emergency=emergency))
     said = text.section_texts["emergency"]
-    assert "7月31日，在北营村防汛巡查1次" in said and "8月2日，围绕防汛开展应急演练1场" in said
+    assert "7月31日，在北营村防汛巡查；" in said and "8月2日，围绕防汛开展应急演练。" in said

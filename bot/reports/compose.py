@@ -15,6 +15,7 @@ from bot.reports.highlights import pick_highlights
 from bot.reports.model import (
     Block,
     ComposedReport,
+    Figure,
     Gaps,
     Highlight,
     Metric,
@@ -156,11 +157,7 @@ class _Drafter:
             else ""
         )
         topic = fill(self.p.get("highlight_topic"), topic=item.topic) if item.topic else ""
-        figures = item.figures or ()
-        labels = self.p.get("totals", "label_in_text") or {}
-        works = self.p.get("totals", "separator").join(
-            self.item_text(labels.get(f.label, f.label), f.value, f.unit) for f in figures
-        )
+        works = self.p.get("totals", "separator").join(map(self.event_text, item.figures))
         return fill(
             self.p.get("highlight_fact"),
             date=chinese_date(item.date),
@@ -168,6 +165,13 @@ class _Drafter:
             topic=topic,
             works=works,
         )
+
+    def event_text(self, item: Figure) -> str:
+        """One figure of an example; a single event is named without its 1 ("组织干部学法",
+        not "组织干部学法1次"), as the seeds write a dated event."""
+        label = (self.p.get("totals", "label_in_text") or {}).get(item.label, item.label)
+        single = item.value == 1 and item.unit in self.p.get("highlight_single_event_units")
+        return label if single and not item.stated else self.item_text(label, item.value, item.unit)
 
     def citable(self, place: str | None) -> bool:
         """A village or community is where a township's work happened; a township-level name
