@@ -48,6 +48,21 @@ SCRIPT = {
         "今年没有出台规范性文件", ("rules", "出台行政规范性文件", 0, "件", date(2024, 12, 1))
     ),
     "调解纠纷5件": logged("调解纠纷5件", ("disputes", "调解矛盾纠纷", 5, "件")),
+    "今年已调解纠纷10件": lambda now: ParseResult(
+        text="今年已调解纠纷10件",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[ParsedFact("disputes", "调解矛盾纠纷", 10, "件", now.date(), role="running_total")],
+    ),
+    "本月已调解纠纷5件，今天又调解5件": lambda now: ParseResult(
+        text="本月已调解纠纷5件，今天又调解5件",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[
+            ParsedFact("disputes", "调解矛盾纠纷", 5, "件", now.date(), role="running_total"),
+            ParsedFact("disputes", "调解矛盾纠纷", 5, "件", now.date()),
+        ],
+    ),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
     "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
@@ -222,3 +237,32 @@ def test_last_year_is_compared_only_when_the_ledger_holds_it(
         say(bot, make_message, "调解纠纷5件", f"2023-{month:02d}-10T09:00:00")
     text = section(report_json(session_factory, tmp_path), "disputes")["text"]
     assert "调解矛盾纠纷由60件降至5件" in text
+
+
+def test_running_totals_are_never_added_and_a_mismatch_goes_to_the_author(
+    bot, make_message, session_factory, tmp_path
+):
+    """调解5件 on 19 March; on the 20th "本月已调解纠纷5件，今天又调解5件" (5 before today: it
+    agrees, and only the new 5 is work); in June "今年已调解纠纷10件" agrees with 10 too. A later
+    "今年已调解纠纷10件" after another 5件 disagrees (the ledger has 15): shown to the author,
+    never added, never replacing the ledger's figure."""
+    say(bot, make_message, "调解纠纷5件", "2024-03-19T09:00:00")
+    say(bot, make_message, "本月已调解纠纷5件，今天又调解5件", "2024-03-20T09:00:00")
+    say(bot, make_message, "今年已调解纠纷10件", "2024-06-01T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷")["value"] == 10 and data["checks"] == []
+    say(bot, make_message, "调解纠纷5件", "2024-07-10T09:00:00")
+    say(bot, make_message, "今年已调解纠纷10件", "2024-08-01T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷")["value"] == 15
+    (check,) = data["checks"]
+    assert (check["date"], check["label"], check["quoted"], check["ledger"]) == (
+        "2024-08-01",
+        "调解矛盾纠纷",
+        10,
+        15,
+    )
+    draft = build_report(session_factory, "白岩镇", 2024, "md", tmp_path / "r.md")
+    text = draft.read_text(encoding="utf-8")
+    assert "【请核实" in text and "调解矛盾纠纷累计10件，台账2024年1月1日至8月1日为15件" in text
+    assert text.index("白岩镇人民政府") < text.index("累计10件")  # after the signature

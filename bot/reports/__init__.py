@@ -113,6 +113,7 @@ def draft(
         as_of,
         with_evidence=evidence,
         comparable_months=int(phrases.setting("comparable_months")),
+        min_confidence=settings.confidence_threshold,
     )
     return compose_report(data, phrases)
 

@@ -355,6 +355,25 @@ class _Drafter:
         self.blocks.append(Block("signature", organ_name(self.data.town, self.p)))
         self.blocks.append(Block("date", chinese_date(self.data.as_of, with_year=True)))
 
+    def author_checks(self) -> None:
+        """After the signature, for the author only: running totals quoted in chat that the
+        ledger's sums do not give (a report missed, or one counted twice)."""
+        if not self.data.checks:
+            return
+        items = self.p.get("author_checks", "separator").join(
+            self.say(
+                "author_checks",
+                "item",
+                date=chinese_date(m.date),
+                sender=m.sender,
+                label=m.label,
+                quoted=figure(m.quoted, m.unit),
+                ledger=figure(m.ledger, m.unit),
+            )
+            for m in self.data.checks
+        )
+        self.blocks.append(Block("body", self.say("author_checks", "intro") + items + "。"))
+
     def compose(self) -> ComposedReport:
         title = self.title()
         self.opening()
@@ -363,6 +382,7 @@ class _Drafter:
         self.shortcomings()
         self.plans()
         self.signature()
+        self.author_checks()
         return ComposedReport(
             data=self.data,
             title=title,

@@ -116,6 +116,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Mismatch:
+    """A running total quoted in chat that the ledger's sums do not give (bot.reports.checks)."""
+
+    date: date
+    sender: str
+    section_id: str
+    label: str
+    unit: str
+    quoted: Decimal
+    ledger: Decimal  # the ledger's sum of the activity from 1 January to `date`
+
+
+@dataclass(frozen=True)
 class Gaps:
     """What section 三 (不足) and section 四 (安排) are drafted from."""
 
@@ -154,6 +167,7 @@ class ReportData:
     year: int
     sections: list[SectionData]
     as_of: date  # the date the draft is made (the signature date)
+    checks: list[Mismatch] = field(default_factory=list)  # for the author, not the report
 
     def section(self, section_id: str) -> SectionData | None:
         return next((s for s in self.sections if s.id == section_id), None)

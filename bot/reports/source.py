@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.reports.checks import running_total_mismatches
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
@@ -104,6 +105,7 @@ def load_report_data(
     *,
     with_evidence: bool = False,
     comparable_months: int = 1,
+    min_confidence: float = 0.0,
 ) -> ReportData:
     """One town's year in section order, and the year before when the ledger holds it: that
     is, records in at least `comparable_months` of its months (else rises and falls would
@@ -139,4 +141,5 @@ def load_report_data(
                 previous=_metrics(old or [], [], False) if previous else None,
             )
         )
-    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of)
+    checks = running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
+    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)

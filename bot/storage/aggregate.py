@@ -22,6 +22,7 @@ Typical use (inside a `with session_factory() as session:` block)::
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
-from bot.storage.units import display, is_money, plain
+from bot.storage.units import display, is_money, normalise, plain, to_decimal
 from nlu.sections import section_ids
 
 # The twelve report sections in report order, as the taxonomy (data/sections.yml) defines them.
@@ -301,6 +302,66 @@ def highlights(
             )
         )
     return dict(result)
+
+
+def daily_sums(
+    session: Session, town_id: int, start: date, end: date, section: str
+) -> list[tuple[str, str, date, Decimal]]:
+    """(activity, summing unit, day, sum) of the section's summed facts (no rates, no stocks)
+    per day: what a period-to-date figure is added up from."""
+    rows = session.execute(
+        select(Fact.activity, Fact.unit_normalised, Fact.fact_date, func.sum(Fact.value_normalised))
+        .where(
+            *_active_in_range(town_id, start, end, section),
+            Fact.unit_normalised != RATE_UNIT,
+            Fact.role != FactRole.STOCK,
+        )
+        .group_by(Fact.activity, Fact.unit_normalised, Fact.fact_date)
+    ).all()
+    return [(activity, unit, day, Decimal(amount)) for activity, unit, day, amount in rows]
+
+
+@dataclass(frozen=True)
+class QuotedTotal:
+    """A running total quoted in chat ("今年已调解纠纷34件"): the parser marks it, the ledger
+    never adds it; it is kept on its message and read back here to be checked."""
+
+    section: str
+    activity: str
+    value: Decimal  # in the summing unit
+    unit: str  # summing unit
+    date: date
+    sender: str
+    text: str
+
+
+def quoted_totals(
+    session: Session, town_id: int, start: date, end: date, *, min_confidence: float
+) -> list[QuotedTotal]:
+    """Running totals (not rates) dated in [start, end] in the town's understood messages."""
+    rows = session.execute(
+        select(Message.parse_json, Message.text, Person.display_name)
+        .join(Person, Person.id == Message.person_id)
+        .where(
+            Person.town_id == town_id,
+            Message.intent == "log_activity",
+            Message.confidence >= min_confidence,
+            Message.parse_json.like('%"running_total"%'),
+        )
+        .order_by(Message.sent_at, Message.id)
+    ).all()
+    result = []
+    for parse_json, text, sender in rows:
+        for fact in json.loads(parse_json).get("facts") or []:
+            day = date.fromisoformat(fact["date"])
+            if fact.get("role") != "running_total" or not start <= day <= end:
+                continue
+            value, unit = normalise(to_decimal(fact["value"]), fact["unit"])
+            if unit != RATE_UNIT:
+                result.append(
+                    QuotedTotal(fact["section"], fact["activity"], value, unit, day, sender, text)
+                )
+    return result
 
 
 def summarise(
