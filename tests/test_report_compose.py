@@ -500,3 +500,16 @@ def test_a_topic_the_work_already_names_is_not_said_twice():
     text = compose_report(sample_data(emergency=emergency))
     said = text.section_texts["emergency"]
     assert "7月31日，在北营村防汛巡查；" in said and "8月2日，围绕防汛开展应急演练。" in said
+
+
+def test_the_work_comes_before_who_took_part():
+    said = "今天应急演练一场，参演900人"
+    items = [
+        hl(date(2024, 5, 12), said, "参演人数", 900, "人"),
+        hl(date(2024, 5, 12), said, "开展应急演练", 1, "场"),
+        hl(date(2024, 6, 1), "防汛演练一场", "开展应急演练", 1, "场"),
+    ]
+    metrics = [metric("开展应急演练", 2, "场", 2), metric("参演人数", 900, "人", 1)]
+    emergency = {"highlights": items, "records": 3, "metrics": metrics}
+    text = compose_report(sample_data(emergency=emergency)).section_texts["emergency"]
+    assert "5月12日，开展应急演练，参演900人" in text

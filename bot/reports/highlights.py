@@ -14,6 +14,7 @@ from dataclasses import replace
 from bot.reports.figures import is_rate
 from bot.reports.model import Figure, Highlight
 from bot.reports.topics import topic_of
+from nlu.sections import section_by_id
 
 
 def _figures(items: list[Highlight]) -> tuple[Figure, ...]:
@@ -37,9 +38,12 @@ def by_message(facts: Iterable[Highlight], section: str) -> list[Highlight]:
     grouped: dict[tuple, list[Highlight]] = {}
     for item in facts:
         grouped.setdefault((item.text, item.person, item.date), []).append(item)
+    known = section_by_id(section)
+    participants = known.participant_activity if known is not None else None
     result = []
     for (text, _person, _day), items in grouped.items():
-        figures = _figures(items)
+        # the work first, then who took part: "开展应急演练，参演900人"
+        figures = tuple(sorted(_figures(items), key=lambda f: f.label == participants))
         result.append(
             replace(
                 items[0],
