@@ -219,6 +219,17 @@ def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
     )
     assert "普法覆盖社区12个" in section(data, "publicity")["text"]
     assert "21个" not in section(data, "publicity")["text"]
+    from openpyxl import load_workbook
+
+    from bot.reports.evidence import evidence_path
+
+    path = build_report(session_factory, "白岩镇", 2024, "json", tmp_path / "e.json", evidence=True)
+    rows = list(load_workbook(evidence_path(path)).worksheets[1].iter_rows(values_only=True))
+    notes = [(row[6], row[10]) for row in rows if row[1] == "普法覆盖社区"]
+    assert notes == [
+        (9, "存量（如覆盖社区数、法律顾问人数）取期间最新值，不累加"),
+        (12, "报告采用此值"),
+    ]
     zero = fact(data, "rules", "出台行政规范性文件")
     assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
     assert "出台行政规范性文件为零" in section(data, "rules")["text"]
