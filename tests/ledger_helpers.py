@@ -43,7 +43,9 @@ def logged(text: str, *facts: tuple, confidence: float = 0.95, fact_confidence: 
             day = rest[0] if rest and isinstance(rest[0], date) else now.date()
             place = rest[-1] if rest and isinstance(rest[-1], str) else None
             parsed.append(
-                ParsedFact(section, activity, value, unit, day, place, confidence=fact_confidence)
+                ParsedFact(
+                    section, activity, value, unit, day, place, confidence=fact_confidence
+                )
             )
         return ParseResult(text=text, intent="log_activity", confidence=confidence, facts=parsed)
 

@@ -146,7 +146,7 @@ def test_correction_of_multi_fact_log_asks_or_uses_unit(bot, make_message, sessi
 def test_correction_naming_a_unit_reaches_the_record_in_that_unit(
     bot, make_message, session_factory
 ):
-    """ "更正为4件" after a later record in 场/份 means the 件 record before it."""
+    """"更正为4件" after a later record in 场/份 means the 件 record before it."""
     bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
     bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:10"))
     (done,) = bot.handle(make_message("更正为4件", time="2024-05-16T09:11:00"))
