@@ -502,14 +502,32 @@ def test_a_topic_the_work_already_names_is_not_said_twice():
     assert "7月31日，在北营村防汛巡查；" in said and "8月2日，围绕防汛开展应急演练。" in said
 
 
+def section_text(section_id: str, *items: Highlight, **fields) -> str:
+    """The drafted text of one section holding `items` (and any other SectionData fields)."""
+    data = sample_data(**{section_id: {"highlights": list(items), **fields}})
+    return compose_report(data).section_texts[section_id]
+
+
 def test_the_work_comes_before_who_took_part():
     said = "今天应急演练一场，参演900人"
-    items = [
+    metrics = [metric("开展应急演练", 2, "场", 2), metric("参演人数", 900, "人", 1)]
+    text = section_text(
+        "emergency",
         hl(date(2024, 5, 12), said, "参演人数", 900, "人"),
         hl(date(2024, 5, 12), said, "开展应急演练", 1, "场"),
         hl(date(2024, 6, 1), "防汛演练一场", "开展应急演练", 1, "场"),
-    ]
-    metrics = [metric("开展应急演练", 2, "场", 2), metric("参演人数", 900, "人", 1)]
-    emergency = {"highlights": items, "records": 3, "metrics": metrics}
-    text = compose_report(sample_data(emergency=emergency)).section_texts["emergency"]
+        records=3,
+        metrics=metrics,
+    )
     assert "5月12日，开展应急演练，参演900人" in text
+
+
+def test_an_example_names_each_activity_once():
+    said = "寒假返乡，反诈宣传摊位40个，另开展宣传一场"
+    text = section_text(
+        "publicity",
+        hl(date(2024, 1, 30), said, "开展普法宣传活动", 40, "个"),
+        hl(date(2024, 1, 30), said, "开展普法宣传活动", 1, "场"),
+        hl(date(2024, 3, 1), "普法一场", "开展普法宣传活动", 1, "场"),
+    )
+    assert "1月30日，围绕反电信网络诈骗开展普法宣传活动40个、1场；3月1日，开展普法宣传活动" in text

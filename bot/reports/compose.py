@@ -157,7 +157,7 @@ class _Drafter:
             else ""
         )
         topic = fill(self.p.get("highlight_topic"), topic=item.topic) if item.topic else ""
-        works = self.p.get("totals", "separator").join(map(self.event_text, item.figures))
+        works = self.p.get("totals", "separator").join(self.event_texts(item.figures))
         return fill(
             self.p.get("highlight_fact"),
             date=chinese_date(item.date),
@@ -166,12 +166,29 @@ class _Drafter:
             works=works,
         )
 
-    def event_text(self, item: Figure) -> str:
-        """One figure of an example; a single event is named without its 1 ("组织干部学法",
-        not "组织干部学法1次"), as the seeds write a dated event."""
-        label = (self.p.get("totals", "label_in_text") or {}).get(item.label, item.label)
-        single = item.value == 1 and item.unit in self.p.get("highlight_single_event_units")
-        return label if single and not item.stated else self.item_text(label, item.value, item.unit)
+    def event_texts(self, figures: tuple[Figure, ...]) -> list[str]:
+        """The figures of an example, one activity named once ("开展普法宣传活动40个、1场"); a
+        single event alone is named without its 1 ("组织干部学法", not "组织干部学法1次"), as
+        the seeds write a dated event."""
+        runs: dict[str, list[Figure]] = {}
+        for item in figures:
+            runs.setdefault(item.label, []).append(item)
+        texts = []
+        single_units = self.p.get("highlight_single_event_units")
+        for label, items in runs.items():
+            label = (self.p.get("totals", "label_in_text") or {}).get(label, label)
+            first = items[0]
+            single = len(items) == 1 and not first.stated and first.value == 1
+            if single and first.unit in single_units:
+                texts.append(label)
+                continue
+            rest = (figure(i.value, i.unit) for i in items[1:])
+            texts.append(
+                self.p.get("totals", "same_activity_separator").join(
+                    [self.item_text(label, first.value, first.unit), *rest]
+                )
+            )
+        return texts
 
     def citable(self, place: str | None) -> bool:
         """A village or community is where a township's work happened; a township-level name
