@@ -90,6 +90,7 @@ def change_value(
         unit=unit,
         fact_date=old.fact_date,
         place=old.place,
+        role=old.role,
         replaces_fact_id=old.id,
     )
     ctx.session.add(new)

@@ -50,6 +50,7 @@ def store_facts(
             unit=parsed.unit,
             fact_date=parsed.date,
             place=parsed.place,
+            role=parsed.role,
         )
         session.add(row)
         rows.append(row)

@@ -10,18 +10,21 @@ from decimal import Decimal
 import pytest
 
 from bot.reports.compose import compose_report, ordinal, organ_name
-from bot.reports.highlights import clean_message, pick_highlights
+from bot.reports.highlights import by_message, pick_highlights
 from bot.reports.json_writer import report_dict
 from bot.reports.markdown import render_markdown
 from bot.reports.model import Highlight, Metric, ReportData, SectionData
+from bot.reports.periods import period_values
 from bot.reports.phrasebook import load_phrasebook
 from bot.storage.aggregate import SECTION_IDS
 
 CHECK = "【请核实】"
 
 
-def metric(label, value, unit, records):
-    return Metric(label=label, value=Decimal(str(value)), unit=unit, records=records)
+def metric(label, value, unit, records, stock=False):
+    return Metric(
+        label=label, value=Decimal(str(value)), unit=unit, records=records, is_stock=stock
+    )
 
 
 def hl(day, text, label="", value=1, unit="件", place=None):
@@ -60,7 +63,7 @@ def sample_data(*, town="白岩镇", year=2024, as_of=date(2025, 1, 10), previou
         hl(date(2024, 12, 4), "宪法日在新华社区开展普法宣传1场", "开展普法宣传活动", 1, "场"),
     ]
     sections["study"].metrics = [metric("组织干部学法", 12, "次", 12)]
-    sections["study"].records = 2  # thin on purpose
+    sections["study"].records = 2  # few facts, but 12 次 of work
     sections["study"].highlights = [
         hl(date(2024, 4, 1), "组织干部学法1次，参加40人", "组织干部学法")
     ]
@@ -79,6 +82,8 @@ def sample_data(*, town="白岩镇", year=2024, as_of=date(2025, 1, 10), previou
     for sid, values in extra.items():
         for key, value in values.items():
             setattr(sections[sid], key, value)
+    for section in sections.values():  # one highlight per message, as source.py groups them
+        section.highlights = by_message(section.highlights, section.id)
     return ReportData(town=town, year=year, sections=list(sections.values()), as_of=as_of)
 
 
@@ -143,17 +148,21 @@ def test_highlights_are_dated_cleaned_and_between_two_and_four():
     assert "3月2日，在白岩村调解矛盾纠纷3件" in disputes
     assert "今天" not in disputes and "昨天" not in disputes
     publicity = report.section_texts["publicity"]
-    assert "5月18日，在白岩村开展民法典主题宣传活动2场，发放资料500份" in publicity
-    assert "@" not in publicity and "👍" not in publicity
+    assert "5月18日，在白岩村围绕民法典开展普法宣传活动2场" in publicity
+    assert "@" not in publicity and "👍" not in publicity and "昨天" not in publicity
 
 
 def test_gaps_become_shortcomings_marked_for_checking():
-    report = compose_report(sample_data())
+    little = {"metrics": [metric("组织干部学法", 2, "次", 2)], "records": 2}
+    report = compose_report(sample_data(study=little))
     three = part(report, "三")
-    # uncovered sections (e.g. rules) and the thin one (study, 2 records) are named
-    assert "行政规范性文件" in three
-    assert "未见相关工作记录" in three
-    assert "仅有2条相关记录" in three
+    assert "行政规范性文件" in three  # no work at all
+    # the study section has little work (2 facts, 2 次): named by its work, not its records
+    study = load_phrasebook().get("sections", "study", "weakness")
+    assert any(sentence in three for sentence in study)
+    # two monthly reports of 12 次 is not little work
+    assert not any(sentence in part(compose_report(sample_data()), "三") for sentence in study)
+    assert "台账" not in three and "条相关记录" not in three and "未见相关工作记录" not in three
     items = [line for line in three.splitlines() if re.match("^[一二三四五六七八]是", line)]
     assert items and all(line.endswith(CHECK) for line in items)
     assert CHECK in three.splitlines()[-1]  # the reasons paragraph
@@ -222,30 +231,6 @@ def test_ordinals(n, expected):
     assert ordinal(n) == expected
 
 
-@pytest.mark.parametrize(
-    ("message", "expected"),
-    [
-        ("今天调解纠纷3件", "调解纠纷3件"),
-        ("报告：昨天下午，我们在石桥社区调解纠纷3件", "在石桥社区调解纠纷3件"),
-        ("上周五组织干部学法1次 参加42人", "组织干部学法1次，参加42人"),
-        ("5月18日在白岩村开展普法宣传两场", "在白岩村开展普法宣传两场"),
-        ("周边村开展巡查2次", "周边村开展巡查2次"),
-        ("便民服务中心今天办件6件", "便民服务中心办件6件"),
-        ("3件", None),
-        ("👍👍", None),
-    ],
-)
-def test_clean_message(message, expected):
-    assert clean_message(message) == expected
-
-
-def test_long_message_is_cut_at_a_clause():
-    text = "在白岩村开展普法宣传活动2场，" + "发放宣传资料300份，" * 10
-    cleaned = clean_message(text, max_chars=40)
-    assert len(cleaned) <= 40 and not cleaned.endswith("，")
-    assert cleaned.startswith("在白岩村开展普法宣传活动2场")
-
-
 def test_pick_highlights_spreads_over_the_year_and_skips_cited():
     items = [hl(date(2024, m, 1), f"调解纠纷{m}件", "调解", m) for m in range(1, 13)]
     chosen = pick_highlights(items, 4)
@@ -258,17 +243,17 @@ def test_pick_highlights_spreads_over_the_year_and_skips_cited():
 def test_json_form_is_exact():
     report = compose_report(sample_data())
     data = json.loads(json.dumps(report_dict(report), ensure_ascii=False))
-    assert set(data) == {"town", "year", "sections"}
+    assert set(data) == {"town", "year", "sections", "checks"} and data["checks"] == []
     assert data["town"] == "白岩镇" and data["year"] == 2024
     assert [s["id"] for s in data["sections"]] == list(SECTION_IDS)
     for section in data["sections"]:
         assert set(section) == {"id", "title", "facts", "text"}
         for fact in section["facts"]:
-            assert set(fact) == {"label", "value", "unit", "records"}
+            assert set(fact) == {"label", "value", "unit", "records", "kind"}
     disputes = next(s for s in data["sections"] if s["id"] == "disputes")
     assert disputes["facts"] == [
-        {"label": "调解矛盾纠纷", "value": 406, "unit": "件", "records": 120},
-        {"label": "调解成功率", "value": 99, "unit": "%", "records": 4},
+        {"label": "调解矛盾纠纷", "value": 406, "unit": "件", "records": 120, "kind": "count"},
+        {"label": "调解成功率", "value": 99, "unit": "%", "records": 4, "kind": "rate"},
     ]
     assert "406件" in disputes["text"]
 
@@ -279,7 +264,9 @@ def test_json_money_is_shown_as_in_the_text():
     )
     report = compose_report(data)
     section = next(s for s in report_dict(report)["sections"] if s["id"] == "enforcement")
-    assert section["facts"] == [{"label": "收缴罚款", "value": 6.677, "unit": "万元", "records": 2}]
+    assert section["facts"] == [
+        {"label": "收缴罚款", "value": 6.677, "unit": "万元", "records": 2, "kind": "amount"}
+    ]
     assert "收缴罚款6.677万元" in section["text"]
 
 
@@ -325,3 +312,222 @@ def test_noun_like_activity_names_read_as_work_done_in_totals():
     }
     text = compose_report(sample_data(functions=office)).section_texts["functions"]
     assert "办理便民服务事项1520件" in text and "共便民服务中心办件" not in text
+
+
+def test_every_activity_and_unit_is_its_own_figure_in_json_and_text():
+    """A real report states separate figures for separate work: nothing folded into one sum."""
+    works = [
+        metric("开展普法宣传活动", 40, "次", 30),
+        metric("开展青少年法治教育活动", 10, "次", 10),
+        metric("青少年法治教育覆盖学生", 500, "人", 10),
+        metric("发放宣传资料", 4000, "份", 20),
+        metric("发放宣传资料", 30, "册", 2),
+        metric("举办法治讲座", 6, "场", 6),
+        metric("开展送法进企业", 3, "次", 3),
+    ]
+    data = sample_data(publicity={"metrics": works, "records": 81, "highlights": []})
+    report = compose_report(data)
+    text = report.section_texts["publicity"]
+    for figure_text in (
+        "开展普法宣传活动40次",
+        "开展青少年法治教育活动10次",
+        "青少年法治教育覆盖学生500人",
+        "发放宣传资料4000份、30册",
+        "举办法治讲座6场",
+        "开展送法进企业3次",
+    ):
+        assert figure_text in text
+    facts = next(s for s in report_dict(report)["sections"] if s["id"] == "publicity")["facts"]
+    assert [(f["label"], f["value"], f["unit"]) for f in facts] == [
+        (m.label, int(m.value), m.unit) for m in works
+    ]
+
+
+def test_stocks_are_stated_as_they_stand_not_as_sums():
+    figures = [
+        metric("开展法治宣传活动", 50, "场", 30),
+        metric("建成法治文化广场", 1, "个", 2, stock=True),
+        metric("建成法治文化长廊", 2, "条", 3, stock=True),
+    ]
+    data = sample_data(publicity={"metrics": figures, "records": 35, "highlights": []})
+    report = compose_report(data)
+    text = report.section_texts["publicity"]
+    assert re.search(r"截至(2024年)?年底，建成法治文化广场1个，建成法治文化长廊2条。", text)
+    assert not re.search(r"共[^。]*法治文化广场", text)  # never in the 全年共 sentence
+    facts = next(s for s in report_dict(report)["sections"] if s["id"] == "publicity")["facts"]
+    assert [f["kind"] for f in facts] == ["count", "stock", "stock"]
+
+
+def test_a_stated_zero_is_a_figure_the_report_states():
+    figures = [metric("排查调处矛盾纠纷", 53, "件", 20), metric("信访案件", 0, "件", 1)]
+    data = sample_data(disputes={"metrics": figures, "records": 21})
+    report = compose_report(data)
+    text = report.section_texts["disputes"]
+    assert "排查调处矛盾纠纷53件" in text and "信访案件为零" in text
+    assert "共排查调处矛盾纠纷53件，信访案件" not in text
+    facts = next(s for s in report_dict(report)["sections"] if s["id"] == "disputes")["facts"]
+    assert {"label": "信访案件", "value": 0, "unit": "件", "records": 1, "kind": "count"} in facts
+
+
+def test_highlights_are_composed_from_facts_never_chat_words():
+    said = "@法治台账 11月30日在石门村搞了一场民法典普法宣传，来了四十来个人，顺便两起纠纷都调成了"
+    items = [
+        hl(date(2024, 11, 30), said, "开展普法宣传活动", 1, "场", "石门村"),
+        hl(date(2024, 11, 30), said, "参与群众", 40, "人", "石门村"),
+        hl(date(2024, 3, 5), "宣传搞了一下，发了两百来份", "发放宣传资料", 200, "份"),
+    ]
+    data = sample_data(
+        publicity={"metrics": [metric("开展普法宣传活动", 9, "场", 9)], "highlights": items}
+    )
+    text = compose_report(data).section_texts["publicity"]
+    assert "11月30日，在石门村围绕民法典开展普法宣传活动，参与群众40人" in text
+    assert "3月5日，发放宣传资料200份" in text
+    for chat in ("搞了", "都调成了", "来了", "四十来个", "两百来份", "@", "顺便"):
+        assert chat not in text
+
+
+def test_topics_are_said_in_report_words_and_only_where_work_has_a_topic():
+    assert by_message([hl(date(2024, 6, 1), "今天搞反诈宣传", "开展普法宣传活动")], "publicity")[
+        0
+    ].topic == ("反电信网络诈骗")
+    disputes = by_message([hl(date(2024, 6, 1), "调解一起诈骗纠纷", "调解矛盾纠纷")], "disputes")
+    assert disputes[0].topic is None
+
+
+@pytest.mark.parametrize(
+    ("year", "outline", "pufa"),
+    [
+        (2019, "《法治政府建设实施纲要（2015—2020年）》", "“七五”普法"),
+        (2021, "《法治政府建设实施纲要（2021—2025年）》", "“八五”普法"),
+        (2025, "《法治政府建设实施纲要（2021—2025年）》", "“八五”普法"),
+        (2026, "新一轮法治政府建设规划", "新一轮普法"),
+    ],
+)
+def test_plan_period_and_pufa_round_follow_the_year(year, outline, pufa):
+    values = period_values(year)
+    assert (values["outline"], values["pufa_round"]) == (outline, pufa)
+
+
+def test_a_2026_draft_cites_no_expired_plan_as_current():
+    for town in "甲乙丙丁戊己庚辛":
+        draft = "\n".join(
+            block_texts(
+                compose_report(sample_data(town=town + "镇", year=2026, as_of=date(2027, 1, 8)))
+            )
+        )
+        assert "2021—2025" not in draft and "八五" not in draft
+    texts = "\n".join(
+        "\n".join(block_texts(compose_report(sample_data(town=t + "镇", year=2026))))
+        for t in "甲乙丙丁戊己庚辛"
+    )
+    assert "新一轮" in texts
+    current = "\n".join(
+        "\n".join(block_texts(compose_report(sample_data(town=t + "镇"))))
+        for t in "甲乙丙丁戊己庚辛"
+    )
+    assert "《法治政府建设实施纲要（2021—2025年）》" in current
+
+
+def test_rises_and_falls_against_last_year_are_named_in_the_section():
+    previous = {
+        "disputes": [metric("调解矛盾纠纷", 300, "件", 90), metric("调解成功率", 90, "%", 2)],
+        "publicity": [
+            metric("开展普法宣传活动", 80, "场", 40),
+            metric("发放宣传资料", 11500, "份", 30),
+        ],
+    }
+    report = compose_report(sample_data(previous=previous))
+    disputes = report.section_texts["disputes"]
+    assert re.search("与(2023年|上年)相比，调解矛盾纠纷由300件增至406件。", disputes)
+    assert "调解成功率由" not in disputes  # rates move in points, not named as work
+    publicity = report.section_texts["publicity"]
+    assert "开展普法宣传活动由80场降至52场" in publicity
+    assert "发放宣传资料由" not in publicity  # 11500 -> 12000 is under 10 %
+    study = report.section_texts["study"]
+    assert "相比" not in study  # new this year: not a rise from zero
+    without = compose_report(sample_data()).section_texts["disputes"]
+    assert "相比" not in without  # no previous year in the ledger: nothing said
+
+
+def test_one_example_per_work_and_day_and_parts_of_one_message_add_up():
+    twice = "8月20日党委会专题研究法治建设"
+    items = [
+        hl(date(2024, 8, 20), twice, "专题研究法治建设", 1, "次"),
+        hl(date(2024, 8, 20), twice + "（补报）", "专题研究法治建设", 1, "次", "白岩镇"),
+        hl(date(2024, 11, 6), "审查合同2份，另审查合同2份", "审查合同", 2, "份"),
+        hl(date(2024, 11, 6), "审查合同2份，另审查合同2份", "审查合同", 2, "份"),
+    ]
+    data = sample_data(leadership={"highlights": items, "records": 4})
+    text = part(compose_report(data), "二")
+    assert text.count("8月20日") == 1 and "在白岩镇" not in text
+    assert "11月6日，审查合同4份" in text
+
+
+def test_only_village_level_places_are_cited():
+    items = [
+        hl(
+            date(2024, 1, 30),
+            "寒假返乡人员多，搞了一场反诈宣传",
+            "开展普法宣传活动",
+            1,
+            "场",
+            "寒假返乡",
+        ),
+        hl(
+            date(2024, 5, 6),
+            "收到陈镇通知后发了3000本民法典",
+            "发放宣传资料",
+            3000,
+            "本",
+            "收到陈镇",
+        ),
+        hl(date(2024, 7, 17), "岗秀村培训法律明白人30人", "培训法律明白人", 30, "人", "岗秀村"),
+    ]
+    text = compose_report(sample_data(publicity={"highlights": items})).section_texts["publicity"]
+    assert "1月30日，围绕反电信网络诈骗开展普法宣传活动；" in text
+    assert "5月6日，围绕民法典发放宣传资料3000本" in text
+    assert "7月17日，在岗秀村培训法律明白人30人" in text
+    assert "返乡" not in text and "陈镇" not in text
+
+
+def test_a_topic_the_work_already_names_is_not_said_twice():
+    items = [
+        hl(date(2024, 7, 31), "北营村防汛巡查一次", "防汛巡查", 1, "次", "北营村"),
+        hl(date(2024, 8, 2), "防汛演练一场", "开展应急演练", 1, "场"),
+    ]
+    metrics = [metric("防汛巡查", 1, "次", 1), metric("开展应急演练", 1, "场", 1)]
+    emergency = {"highlights": items, "records": 2, "metrics": metrics}
+    text = compose_report(sample_data(emergency=emergency))
+    said = text.section_texts["emergency"]
+    assert "7月31日，在北营村防汛巡查；" in said and "8月2日，围绕防汛开展应急演练。" in said
+
+
+def section_text(section_id: str, *items: Highlight, **fields) -> str:
+    """The drafted text of one section holding `items` (and any other SectionData fields)."""
+    data = sample_data(**{section_id: {"highlights": list(items), **fields}})
+    return compose_report(data).section_texts[section_id]
+
+
+def test_the_work_comes_before_who_took_part():
+    said = "今天应急演练一场，参演900人"
+    metrics = [metric("开展应急演练", 2, "场", 2), metric("参演人数", 900, "人", 1)]
+    text = section_text(
+        "emergency",
+        hl(date(2024, 5, 12), said, "参演人数", 900, "人"),
+        hl(date(2024, 5, 12), said, "开展应急演练", 1, "场"),
+        hl(date(2024, 6, 1), "防汛演练一场", "开展应急演练", 1, "场"),
+        records=3,
+        metrics=metrics,
+    )
+    assert "5月12日，开展应急演练，参演900人" in text
+
+
+def test_an_example_names_each_activity_once():
+    said = "寒假返乡，反诈宣传摊位40个，另开展宣传一场"
+    text = section_text(
+        "publicity",
+        hl(date(2024, 1, 30), said, "开展普法宣传活动", 40, "个"),
+        hl(date(2024, 1, 30), said, "开展普法宣传活动", 1, "场"),
+        hl(date(2024, 3, 1), "普法一场", "开展普法宣传活动", 1, "场"),
+    )
+    assert "1月30日，围绕反电信网络诈骗开展普法宣传活动40个、1场；3月1日，开展普法宣传活动" in text

@@ -12,6 +12,8 @@ from bot.dispatcher import Dispatcher
 from bot.reports import build_report
 from bot.reports.sample import populate_year
 from bot.storage.units import display
+from nlu.result import Fact as ParsedFact
+from nlu.result import ParseResult
 from tests.ledger_helpers import ScriptedParser, correction, logged, query, simple
 
 D = date(2024, 5, 16)
@@ -31,6 +33,38 @@ SCRIPT = {
         ("publicity", "发放宣传资料", 300, "份", D, "白岩村"),
     ),
     "今年矛盾纠纷化解情况": query("今年矛盾纠纷化解情况", section="disputes", period="year"),
+    "覆盖9个社区": lambda now: ParseResult(
+        text="覆盖9个社区",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[ParsedFact("publicity", "普法覆盖社区", 9, "个", date(2024, 3, 1), role="stock")],
+    ),
+    "现在覆盖12个社区了": lambda now: ParseResult(
+        text="现在覆盖12个社区了",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[ParsedFact("publicity", "普法覆盖社区", 12, "个", date(2024, 8, 1), role="stock")],
+    ),
+    "今年没有出台规范性文件": logged(
+        "今年没有出台规范性文件", ("rules", "出台行政规范性文件", 0, "件", date(2024, 12, 1))
+    ),
+    "调解纠纷5件": logged("调解纠纷5件", ("disputes", "调解矛盾纠纷", 5, "件")),
+    "今年已调解纠纷10件": lambda now: ParseResult(
+        text="今年已调解纠纷10件",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[ParsedFact("disputes", "调解矛盾纠纷", 10, "件", now.date(), role="running_total")],
+    ),
+    "本月已调解纠纷5件，今天又调解5件": lambda now: ParseResult(
+        text="本月已调解纠纷5件，今天又调解5件",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[
+            ParsedFact("disputes", "调解矛盾纠纷", 5, "件", now.date(), role="running_total"),
+            ParsedFact("disputes", "调解矛盾纠纷", 5, "件", now.date()),
+        ],
+    ),
+    "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
     "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
 }
@@ -57,6 +91,10 @@ def section(data: dict, section_id: str) -> dict:
     return next(s for s in data["sections"] if s["id"] == section_id)
 
 
+def figure_json(label: str, value, unit: str, records: int, kind: str) -> dict:
+    return {"label": label, "value": value, "unit": unit, "records": records, "kind": kind}
+
+
 def fact(data: dict, section_id: str, label: str) -> dict:
     return next(f for f in section(data, section_id)["facts"] if f["label"] == label)
 
@@ -65,12 +103,9 @@ def test_yuan_and_wanyuan_are_combined(bot, make_message, session_factory, tmp_p
     say(bot, make_message, "收缴罚款6.177万元", "2024-05-16T09:00:00")
     say(bot, make_message, "又收缴罚款5000元", "2024-05-16T10:00:00")
     data = report_json(session_factory, tmp_path)
-    assert fact(data, "enforcement", "收缴罚款") == {
-        "label": "收缴罚款",
-        "value": 6.677,
-        "unit": "万元",
-        "records": 2,
-    }
+    assert fact(data, "enforcement", "收缴罚款") == figure_json(
+        "收缴罚款", 6.677, "万元", 2, "amount"
+    )
     assert "收缴罚款6.677万元" in section(data, "enforcement")["text"]
 
 
@@ -78,12 +113,7 @@ def test_rates_are_the_latest_value_not_a_sum(bot, make_message, session_factory
     say(bot, make_message, "调解成功率99.5%", "2024-09-01T09:00:00")
     say(bot, make_message, "调解成功率98%", "2024-09-02T09:00:00")  # about March: older
     data = report_json(session_factory, tmp_path)
-    assert fact(data, "disputes", "调解成功率") == {
-        "label": "调解成功率",
-        "value": 99.5,
-        "unit": "%",
-        "records": 2,
-    }
+    assert fact(data, "disputes", "调解成功率") == figure_json("调解成功率", 99.5, "%", 2, "rate")
     assert "调解成功率达99.5%" in section(data, "disputes")["text"]
     assert "197.5" not in json.dumps(data)
 
@@ -94,12 +124,9 @@ def test_superseded_and_retracted_facts_never_count(bot, make_message, session_f
     say(bot, make_message, "今天调解纠纷2件", "2024-05-16T10:00:00")
     say(bot, make_message, "撤回", "2024-05-16T10:01:00")  # the 2 is withdrawn
     data = report_json(session_factory, tmp_path)
-    assert fact(data, "disputes", "调解矛盾纠纷") == {
-        "label": "调解矛盾纠纷",
-        "value": 4,
-        "unit": "件",
-        "records": 1,
-    }
+    assert fact(data, "disputes", "调解矛盾纠纷") == figure_json(
+        "调解矛盾纠纷", 4, "件", 1, "count"
+    )
     text = section(data, "disputes")["text"]
     assert "调解矛盾纠纷4件" in text and "调解矛盾纠纷9件" not in text
 
@@ -110,8 +137,8 @@ def test_nothing_rounded_up_and_no_invented_yu(bot, make_message, session_factor
     assert fact(data, "publicity", "发放宣传资料")["value"] == 300
     text = section(data, "publicity")["text"]
     assert "发放宣传资料300份" in text
-    # "余" only where the member wrote it: inside the quoted example, never in a total
-    assert "300余份" not in text.split("。")[1]
+    # the draft states the ledger's figure; "余" is a chat word, never composed into it
+    assert "余" not in text
 
 
 def test_chat_summary_and_report_show_the_same_figures(
@@ -180,3 +207,75 @@ def test_unknown_town_is_a_polite_error(session_factory, tmp_path):
 
     with pytest.raises(ReportError, match="没有找到"):
         build_report(session_factory, "不存在镇", 2024, "json", tmp_path / "x.json")
+
+
+def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
+    bot, make_message, session_factory, tmp_path
+):
+    say(bot, make_message, "覆盖9个社区", "2024-03-01T09:00:00")
+    say(bot, make_message, "现在覆盖12个社区了", "2024-08-01T09:00:00")
+    say(bot, make_message, "今年没有出台规范性文件", "2024-12-01T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "publicity", "普法覆盖社区") == figure_json(
+        "普法覆盖社区", 12, "个", 2, "stock"
+    )
+    assert "普法覆盖社区12个" in section(data, "publicity")["text"]
+    assert "21个" not in section(data, "publicity")["text"]
+    from openpyxl import load_workbook
+
+    from bot.reports.evidence import evidence_path
+
+    path = build_report(session_factory, "白岩镇", 2024, "json", tmp_path / "e.json", evidence=True)
+    rows = list(load_workbook(evidence_path(path)).worksheets[1].iter_rows(values_only=True))
+    notes = [(row[6], row[10]) for row in rows if row[1] == "普法覆盖社区"]
+    assert notes == [
+        (9, "存量（如覆盖社区数、法律顾问人数）取期间最新值，不累加"),
+        (12, "报告采用此值"),
+    ]
+    zero = fact(data, "rules", "出台行政规范性文件")
+    assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
+    assert "出台行政规范性文件为零" in section(data, "rules")["text"]
+
+
+def test_last_year_is_compared_only_when_the_ledger_holds_it(
+    bot, make_message, session_factory, tmp_path
+):
+    """A ledger started in late December holds no year to compare with; one with records
+    through the year does, and the fall of 调解矛盾纠纷 is then named."""
+    say(bot, make_message, "调解纠纷5件", "2023-12-20T09:00:00")
+    say(bot, make_message, "调解纠纷5件", "2024-03-20T09:00:00")
+    text = section(report_json(session_factory, tmp_path), "disputes")["text"]
+    assert "相比" not in text and "降至" not in text
+    for month in range(1, 12):
+        say(bot, make_message, "调解纠纷5件", f"2023-{month:02d}-10T09:00:00")
+    text = section(report_json(session_factory, tmp_path), "disputes")["text"]
+    assert "调解矛盾纠纷由60件降至5件" in text
+
+
+def test_running_totals_are_never_added_and_a_mismatch_goes_to_the_author(
+    bot, make_message, session_factory, tmp_path
+):
+    """调解5件 on 19 March; on the 20th "本月已调解纠纷5件，今天又调解5件" (5 before today: it
+    agrees, and only the new 5 is work); in June "今年已调解纠纷10件" agrees with 10 too. A later
+    "今年已调解纠纷10件" after another 5件 disagrees (the ledger has 15): shown to the author,
+    never added, never replacing the ledger's figure."""
+    say(bot, make_message, "调解纠纷5件", "2024-03-19T09:00:00")
+    say(bot, make_message, "本月已调解纠纷5件，今天又调解5件", "2024-03-20T09:00:00")
+    say(bot, make_message, "今年已调解纠纷10件", "2024-06-01T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷")["value"] == 10 and data["checks"] == []
+    say(bot, make_message, "调解纠纷5件", "2024-07-10T09:00:00")
+    say(bot, make_message, "今年已调解纠纷10件", "2024-08-01T09:00:00")
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷")["value"] == 15
+    (check,) = data["checks"]
+    assert (check["date"], check["label"], check["quoted"], check["ledger"]) == (
+        "2024-08-01",
+        "调解矛盾纠纷",
+        10,
+        15,
+    )
+    draft = build_report(session_factory, "白岩镇", 2024, "md", tmp_path / "r.md")
+    text = draft.read_text(encoding="utf-8")
+    assert "【请核实" in text and "调解矛盾纠纷累计10件，台账2024年1月1日至8月1日为15件" in text
+    assert text.index("白岩镇人民政府") < text.index("累计10件")  # after the signature

@@ -105,7 +105,16 @@ def draft(
     as_of = as_of or _today(settings)
     _check("docx", year, as_of, phrases)
     tid, name = _town_identity(session, town, town_id, phrases)
-    data = load_report_data(session, tid, name, year, as_of, with_evidence=evidence)
+    data = load_report_data(
+        session,
+        tid,
+        name,
+        year,
+        as_of,
+        with_evidence=evidence,
+        comparable_months=int(phrases.setting("comparable_months")),
+        min_confidence=settings.confidence_threshold,
+    )
     return compose_report(data, phrases)
 
 

@@ -8,20 +8,21 @@ then the issuing organ and the date.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
-from bot.reports.figures import chinese_date, figure
-from bot.reports.highlights import clean_message, pick_highlights
+from bot.reports.figures import chinese_date, figure, is_rate
+from bot.reports.highlights import pick_highlights
 from bot.reports.model import (
     Block,
     ComposedReport,
+    Figure,
     Gaps,
     Highlight,
     Metric,
     ReportData,
     SectionData,
 )
+from bot.reports.periods import period_values
 from bot.reports.phrasebook import Phrasebook, fill, load_phrasebook
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
@@ -55,7 +56,7 @@ def repeats_totals(highlights: list[Highlight], records: int) -> bool:
     """Every fact of the section comes from one message: quoting it as an example would
     only say the totals sentence again ("全年共办件6件。工作中，1月29日，办件6件。")."""
     messages = {(h.date, h.person, h.text) for h in highlights}
-    return len(messages) == 1 and len(highlights) == records
+    return len(messages) == 1 and sum(len(h.figures) for h in highlights) == records
 
 
 class _Drafter:
@@ -75,13 +76,14 @@ class _Drafter:
             "next_year": data.year + 1,
             "prev_year": data.year - 1,
             "as_of": chinese_date(data.as_of),
+            **period_values(data.year),
         }
-        self.gaps: Gaps = data.find_gaps(
-            int(self.p.setting("thin_records")), Decimal(str(self.p.setting("min_fall_ratio")))
-        )
+        min_ratio = Decimal(str(self.p.setting("min_change_ratio")))
+        min_base = Decimal(str(self.p.setting("min_change_base")))
+        self.changes = data.changes(min_ratio, min_base)
+        self.gaps: Gaps = data.find_gaps(int(self.p.setting("little_work")), self.changes)
         self.blocks: list[Block] = []
         self.section_texts: dict[str, str] = {}
-        self.cited: set[str] = set()  # messages already quoted: one example, one place
 
     def say(self, *path: str, salt: str = "", **extra: object) -> str:
         return self.p.say(*path, salt=salt, **{**self.values, **extra})
@@ -89,63 +91,139 @@ class _Drafter:
     # -- figures and highlights --------------------------------------------------------
 
     def totals_sentence(self, metrics: list[Metric], salt: str) -> str:
-        """ "全年共调解矛盾纠纷406件，调解成功率达99%。" (counts first, rates last)."""
-        limit = int(self.p.setting("max_metrics_in_text"))
-        counts = [m for m in metrics if not m.is_rate]
+        """Every figure of the section, each activity and unit on its own: sums in one
+        sentence ("全年共调解矛盾纠纷406件，调解成功率达99%。"), stated zeros ("全年信访案件为零。")
+        and stocks as they stand at the end ("截至年底，建成法治文化广场1个。")."""
+        summed = [m for m in metrics if m.is_summed and m.value != 0]
+        zeros = [m for m in metrics if m.is_summed and m.value == 0]
         rates = [m for m in metrics if m.is_rate]
-        # the best-documented figures, kept in the section's own activity order
-        kept = {id(m) for m in sorted(counts, key=lambda m: -m.records)[:limit]}
-        chosen = [m for m in counts if id(m) in kept] + rates[: max(1, limit - len(kept))]
-        if not chosen:
-            return ""
-        items = self.p.get("totals", "separator").join(self.figure_item(m) for m in chosen)
+        stocks = [m for m in metrics if m.is_stock]
+        separator = self.p.get("totals", "separator")
         kind = "to_date" if self.in_progress else "full_year"
-        return self.say("totals", kind, salt=salt, items=items)
+        sentences = []
+        if summed:
+            items = separator.join([self.summed_items(summed), *map(self.figure_item, rates)])
+            sentences.append(self.say("totals", kind, salt=salt, items=items))
+        elif rates:
+            items = separator.join(self.figure_item(m) for m in rates)
+            sentences.append(self.say("totals", "rates_only", salt=salt, items=items))
+        if zeros:
+            items = separator.join(
+                fill(self.p.get("totals", "zero_item"), label=self.label(m)) for m in zeros
+            )
+            sentences.append(self.say("totals", "zeros", kind, salt=salt, items=items))
+        if stocks:
+            items = separator.join(self.figure_item(m) for m in stocks)
+            sentences.append(self.say("totals", "stocks", kind, salt=salt, items=items))
+        return "".join(sentences)
+
+    def summed_items(self, metrics: list[Metric]) -> str:
+        """One activity in several units is named once: "发放宣传资料4000份、30册" (each
+        figure still its own, as in the JSON)."""
+        runs: list[list[Metric]] = []
+        for metric in metrics:
+            if runs and runs[-1][0].label == metric.label:
+                runs[-1].append(metric)
+            else:
+                runs.append([metric])
+        joiner = self.p.get("totals", "same_activity_separator")
+        return self.p.get("totals", "separator").join(
+            joiner.join([self.figure_item(run[0]), *(figure(m.value, m.unit) for m in run[1:])])
+            for run in runs
+        )
+
+    def label(self, metric: Metric) -> str:
+        return (self.p.get("totals", "label_in_text") or {}).get(metric.label, metric.label)
 
     def figure_item(self, metric: Metric) -> str:
         """ "调解矛盾纠纷406件", "调解成功率达99%", "参学8927人" (a 人数 label loses 人数)."""
-        shown = figure(metric.value, metric.unit)
-        label = (self.p.get("totals", "label_in_text") or {}).get(metric.label, metric.label)
-        if metric.is_rate:
+        return self.item_text(self.label(metric), metric.value, metric.unit)
+
+    def item_text(self, label: str, value: Decimal, unit: str) -> str:
+        shown = figure(value, unit)
+        if is_rate(unit):
             return fill(self.p.get("totals", "rate_item"), label=label, figure=shown)
         for ending, template in self.p.get("totals", "label_endings").items():
             if label.endswith(ending) and len(label) > len(ending):
                 return fill(template, stem=label[: -len(ending)], figure=shown)
         return fill(self.p.get("totals", "item"), label=label, figure=shown)
 
-    def fact_text(self, item: Highlight) -> str:
-        """The fact alone, without its message: "在白岩村解答法律咨询23人次"."""
-        place = fill(self.p.get("highlight_place"), place=item.place) if item.place else ""
-        shown = figure(item.value, item.unit) if item.value is not None else ""
-        return fill(self.p.get("highlight_fact"), place=place, label=item.label, figure=shown)
-
     def highlight_sentence(self, item: Highlight) -> str:
-        """ "5月18日，在白岩村开展……": the message's own words, dated by the fact."""
-        when = chinese_date(item.date)
-        text = clean_message(item.text, int(self.p.setting("highlight_max_chars")))
-        return f"{when}，{text or self.fact_text(item)}"
+        """ "5月18日，在白岩村围绕民法典开展普法宣传活动2场，发放宣传资料500份": the date of
+        the work, then place, topic and figures, all from the ledger's facts."""
+        place = (
+            fill(self.p.get("highlight_place"), place=item.place)
+            if self.citable(item.place)
+            else ""
+        )
+        topic = fill(self.p.get("highlight_topic"), topic=item.topic) if item.topic else ""
+        works = self.p.get("totals", "separator").join(self.event_texts(item.figures))
+        return fill(
+            self.p.get("highlight_fact"),
+            date=chinese_date(item.date),
+            place=place,
+            topic=topic,
+            works=works,
+        )
+
+    def event_texts(self, figures: tuple[Figure, ...]) -> list[str]:
+        """The figures of an example, one activity named once ("开展普法宣传活动40个、1场"); a
+        single event alone is named without its 1 ("组织干部学法", not "组织干部学法1次"), as
+        the seeds write a dated event."""
+        runs: dict[str, list[Figure]] = {}
+        for item in figures:
+            runs.setdefault(item.label, []).append(item)
+        texts = []
+        single_units = self.p.get("highlight_single_event_units")
+        for label, items in runs.items():
+            label = (self.p.get("totals", "label_in_text") or {}).get(label, label)
+            first = items[0]
+            single = len(items) == 1 and not first.stated and first.value == 1
+            if single and first.unit in single_units:
+                texts.append(label)
+                continue
+            rest = (figure(i.value, i.unit) for i in items[1:])
+            texts.append(
+                self.p.get("totals", "same_activity_separator").join(
+                    [self.item_text(label, first.value, first.unit), *rest]
+                )
+            )
+        return texts
+
+    def citable(self, place: str | None) -> bool:
+        """A village or community is where a township's work happened; a township-level name
+        is the town itself ("在白岩镇" says nothing in its own report) or a misread ("寒假返乡")."""
+        skip = tuple(self.p.get("highlight_place_skip_endings"))
+        return bool(place) and place != self.data.town and not place.endswith(skip)
 
     def highlights_sentence(self, highlights: list[Highlight], salt: str) -> str:
-        at_most, at_least = (
-            int(self.p.setting("highlights_max")),
-            int(self.p.setting("highlights_min")),
-        )
-        chosen = pick_highlights(highlights, at_most, self.cited)
-        if len(chosen) < at_least:
-            # messages already quoted in another sub-section: cite only this section's figure
-            reused = [
-                replace(h, text=self.fact_text(h))
-                for h in highlights
-                if h.text.strip() in self.cited
-            ]
-            chosen += pick_highlights(reused, at_least - len(chosen), self.cited)
-            chosen.sort(key=lambda h: h.date)
+        at_most = int(self.p.setting("highlights_max"))
+        chosen = [h for h in pick_highlights(highlights, at_most) if h.figures]
         if not chosen:
             return ""
-        self.cited.update(h.text.strip() for h in chosen)
         lead = self.p.pick("highlight_lead", salt=salt)
         joined = self.p.get("highlight_separator").join(self.highlight_sentence(h) for h in chosen)
         return f"{lead}{joined}。"
+
+    def year_on_year(self, section_id: str, salt: str) -> str:
+        """ "与上年相比，调解矛盾纠纷由200件增至239件，…。": the rises and falls that matter,
+        only where the previous year is in the ledger."""
+        changes = [c for c in self.changes if c.section_id == section_id]
+        if not changes:
+            return ""
+        limit = int(self.p.setting("max_changes_in_text"))
+        changes = sorted(changes, key=lambda c: -abs(c.current - c.previous))[:limit]
+        items = self.p.get("year_on_year", "separator").join(
+            self.say(
+                "year_on_year",
+                "rose" if c.rose else "fell",
+                label=self.p.get("totals", "label_in_text").get(c.label, c.label),
+                previous=figure(c.previous, c.unit),
+                current=figure(c.current, c.unit),
+            )
+            for c in changes
+        )
+        return self.say("year_on_year", "sentence", salt=salt, items=items)
 
     def section_body(self, section: SectionData, salt: str) -> str:
         metrics, highlights = section.metrics, section.highlights
@@ -153,6 +231,7 @@ class _Drafter:
         parts = [
             self.say("sections", section.id, "intro", salt=salt),
             self.totals_sentence(metrics, salt),
+            self.year_on_year(section.id, salt),
             self.highlights_sentence(quoted, salt),
             self.say("sections", section.id, "closing", salt=salt),
         ]
@@ -247,13 +326,9 @@ class _Drafter:
         )
 
     def weakness(self, section_id: str) -> str:
-        """The shortcoming sentence for a section, with the ledger evidence in brackets."""
+        """The shortcoming sentence for a section's work; a fall that matters adds its two
+        figures. How many records the ledger holds is never a shortcoming of the work."""
         text = self.say("sections", section_id, "weakness")
-        section = self.data.section(section_id)
-        if section_id in self.gaps.uncovered:
-            return text + self.say("shortcomings", "evidence_uncovered")
-        if section_id in self.gaps.thin and section is not None:
-            return text + self.say("shortcomings", "evidence_thin", records=section.records)
         falls = [f for f in self.gaps.falls if f.section_id == section_id]
         if not falls:
             return text
@@ -297,6 +372,25 @@ class _Drafter:
         self.blocks.append(Block("signature", organ_name(self.data.town, self.p)))
         self.blocks.append(Block("date", chinese_date(self.data.as_of, with_year=True)))
 
+    def author_checks(self) -> None:
+        """After the signature, for the author only: running totals quoted in chat that the
+        ledger's sums do not give (a report missed, or one counted twice)."""
+        if not self.data.checks:
+            return
+        items = self.p.get("author_checks", "separator").join(
+            self.say(
+                "author_checks",
+                "item",
+                date=chinese_date(m.date),
+                sender=m.sender,
+                label=m.label,
+                quoted=figure(m.quoted, m.unit),
+                ledger=figure(m.ledger, m.unit),
+            )
+            for m in self.data.checks
+        )
+        self.blocks.append(Block("body", self.say("author_checks", "intro") + items + "。"))
+
     def compose(self) -> ComposedReport:
         title = self.title()
         self.opening()
@@ -305,6 +399,7 @@ class _Drafter:
         self.shortcomings()
         self.plans()
         self.signature()
+        self.author_checks()
         return ComposedReport(
             data=self.data,
             title=title,

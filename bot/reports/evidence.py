@@ -82,8 +82,9 @@ def write_evidence(
             latest = ordered[-1] if ordered else None
             for item in ordered:
                 note = ""
-                if metric.is_rate:
-                    note = cfg["latest_rate_note"] if item is latest else cfg["rate_note"]
+                if not metric.is_summed:  # a rate or a stock: the latest value is the figure
+                    earlier = cfg["rate_note"] if metric.is_rate else cfg["stock_note"]
+                    note = cfg["latest_rate_note"] if item is latest else earlier
                 sent = item.sent_at.astimezone(zone).replace(tzinfo=None) if item.sent_at else None
                 facts.append(
                     [

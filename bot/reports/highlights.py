@@ -1,85 +1,70 @@
-"""Turning logged chat messages into the dated examples a report cites.
+"""The dated examples a report cites, composed from ledger facts, never from chat words.
 
-A member writes "@法治台账 昨天在白岩村开展普法宣传两场，发放资料500份👍"; the report
-wants "5月18日，在白岩村开展普法宣传两场，发放资料500份". The date comes from the fact
-(already resolved by the parser), so the message's own date words are removed, along with
-the mention, chat fillers and emoji.
+A member writes "11月30日在石门村搞了一场普法宣传，都调成了"; the report wants "11月30日，在
+石门村开展普法宣传活动1场". Each example is the facts one message reported for one section on
+one day (activity, figure, place, topic), so chat words ("搞了", "四十来个人") cannot reach the
+draft: only the normalised activity names and the stored numbers do.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from dataclasses import replace
 
-from bot.reports.model import Highlight
+from bot.reports.figures import is_rate
+from bot.reports.model import Figure, Highlight
+from bot.reports.topics import topic_of
+from nlu.sections import section_by_id
 
-_MENTION = re.compile(r"@\S+?[\s\u2005]")
-_CHAT_PREFIX = re.compile(
-    r"^(?:报告|汇报|报一下|报个数|记一下|记录一下|登记一下|台账|更新一下|补报|补录|补充)"
-    r"[一下]*[:：，,\s]*"
-)
-_WEEKDAY = r"[一二三四五六日天1-7]"
-_DATE_WORDS = re.compile(
-    "^(?:"
-    + "|".join(
-        (
-            r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号](?:[至到\-~—]\d{1,2}[日号]?)?",
-            r"\d{1,2}[./-]\d{1,2}(?![\d万件场次份人])",
-            r"\d{1,2}[日号]",
-            rf"(?:上|本|这)(?:周|星期|礼拜){_WEEKDAY}?",
-            rf"(?:周|星期|礼拜){_WEEKDAY}",
-            r"今天|今日|今早|今晚|昨天|昨日|昨晚|前天|刚才|刚刚|上午|下午|晚上|早上|中午",
-            r"截至目前|截止目前|截至今天|截止今天|到目前为止|目前|今年以来",
+
+def _figures(items: list[Highlight]) -> tuple[Figure, ...]:
+    """The message's figures, one per activity and unit: two parts of the same work in one
+    message are added ("审查合同2份，审查合同2份" -> 审查合同4份); a stock or a rate keeps its
+    last value."""
+    merged: dict[tuple[str, str], Figure] = {}
+    for item in items:
+        if item.value is None or not item.label:
+            continue
+        stated = item.is_stock or is_rate(item.unit)
+        key = (item.label, item.unit)
+        before = merged.get(key)
+        value = item.value if stated or before is None else before.value + item.value
+        merged[key] = Figure(item.label, value, item.unit, stated)
+    return tuple(merged.values())
+
+
+def by_message(facts: Iterable[Highlight], section: str) -> list[Highlight]:
+    """One highlight per (message, date of the work): its facts as figures, in order."""
+    grouped: dict[tuple, list[Highlight]] = {}
+    for item in facts:
+        grouped.setdefault((item.text, item.person, item.date), []).append(item)
+    known = section_by_id(section)
+    participants = known.participant_activity if known is not None else None
+    result = []
+    for (text, _person, _day), items in grouped.items():
+        # the work first, then who took part: "开展应急演练，参演900人"
+        figures = tuple(sorted(_figures(items), key=lambda f: f.label == participants))
+        result.append(
+            replace(
+                items[0],
+                place=next((i.place for i in items if i.place), None),
+                shared=any(i.shared for i in items),
+                figures=figures,
+                topic=topic_of(text, section, tuple(f.label for f in figures)),
+            )
         )
-    )
-    + r")[，,、\s]*"
-)
-# Relative day words inside the text would contradict the highlight's own date ("1月29日，
-# 便民服务中心今天办件6件"), so they go wherever they stand.
-_RELATIVE_DAY = re.compile(r"今天|今日|昨天|昨日|前天|刚才|刚刚")
-_SUBJECT = re.compile(r"^(?:我们|我)(?![镇乡])")
-# emoji and pictographs, plus the variation selector that often trails them
-_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
-_CLAUSE_END = re.compile(r"[，。；！？,;!?]")
-_ASCII_COMMA = re.compile(r"\s*,\s*")
-_ASCII_SEMI = re.compile(r"\s*;\s*")
-
-
-def clean_message(text: str, max_chars: int = 70) -> str | None:
-    """The message as report prose (no date words, mention, filler, emoji), or None if empty.
-
-    The text is never reworded: only removed from the front and cut at a clause boundary,
-    so every number in it stays as the member wrote it.
-    """
-    cleaned = _MENTION.sub("", text + " ").strip()
-    cleaned = _EMOJI.sub("", cleaned)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
-    for _ in range(4):  # "报告：昨天下午，我们在…" needs several passes
-        before = cleaned
-        cleaned = _CHAT_PREFIX.sub("", cleaned)
-        cleaned = _DATE_WORDS.sub("", cleaned)
-        cleaned = _SUBJECT.sub("", cleaned)
-        cleaned = cleaned.lstrip("，,、:： ")
-        if cleaned == before:
-            break
-    cleaned = _RELATIVE_DAY.sub("", cleaned)
-    cleaned = _ASCII_COMMA.sub("，", cleaned)
-    cleaned = _ASCII_SEMI.sub("；", cleaned)
-    cleaned = re.sub(r"(?<=[^\s，；])\s+(?=[^\s，；])", "，", cleaned).replace(" ", "")
-    if len(cleaned) > max_chars:
-        cut = [m.start() for m in _CLAUSE_END.finditer(cleaned) if m.start() <= max_chars]
-        cleaned = cleaned[: cut[-1]] if cut else cleaned[:max_chars]
-    cleaned = cleaned.rstrip("，。；！？,.;!?~～、 ")
-    if len(cleaned) < 4 or not re.search(r"[\u4e00-\u9fff]{2}", cleaned):
-        return None
-    return cleaned
+    return sorted(result, key=lambda h: (h.date, h.text))
 
 
 def _interest(item: Highlight) -> tuple:
-    """Higher is better: about this section alone, names a place, carries more figures,
-    reports a larger number."""
-    figures = len(re.findall(r"\d+", item.text))
-    return (not item.shared, item.place is not None, figures, item.value or 0)
+    """Higher is better: about this section alone, names a place or a topic, carries more
+    figures, reports a larger number."""
+    return (
+        not item.shared,
+        item.place is not None or item.topic is not None,
+        len(item.figures),
+        item.value or 0,
+    )
 
 
 def pick_highlights(
@@ -91,10 +76,13 @@ def pick_highlights(
     cut into `at_most` stretches of the year and the most telling one of each is taken, so
     the examples do not all come from January.
     """
-    unique: dict[str, Highlight] = {}
+    unique: dict[tuple, Highlight] = {}
     for item in sorted(candidates, key=lambda h: (h.date, h.text)):
-        key = item.text.strip()
-        if key and key not in unique and key not in exclude:
+        if not item.text.strip() or item.text.strip() in exclude:
+            continue
+        # the same work on the same day, reported twice, is one example
+        key = (item.date, item.label)
+        if key not in unique or _interest(item) > _interest(unique[key]):
             unique[key] = item
     ordered = list(unique.values())
     if at_most <= 0 or not ordered:

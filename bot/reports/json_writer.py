@@ -1,8 +1,11 @@
 """The draft in its checkable form: every figure with the number of ledger records behind it.
 
 Shape (a contract for outside checks): {"town", "year", "sections": [{"id", "title",
-"facts": [{"label", "value", "unit", "records"}], "text"}]}, all twelve sections in order.
-Money is given as the report shows it (6.677 万元 or 5000 元), rates as the latest value.
+"facts": [{"label", "value", "unit", "records", "kind"}], "text"}]}, all twelve sections in
+order, and "checks": running totals quoted in chat that the ledger's sums do not give
+(bot.reports.checks; for the author, not part of the report). Money is given as the report
+shows it (6.677 万元 or 5000 元); `kind` is count or amount (summed over the year), stock or
+rate (the latest value stated, never summed).
 """
 
 from __future__ import annotations
@@ -30,7 +33,13 @@ def report_dict(report: ComposedReport) -> dict[str, Any]:
         for metric in section.metrics:
             value, unit = shown_value(metric)
             facts.append(
-                {"label": metric.label, "value": value, "unit": unit, "records": metric.records}
+                {
+                    "label": metric.label,
+                    "value": value,
+                    "unit": unit,
+                    "records": metric.records,
+                    "kind": metric.kind,
+                }
             )
         sections.append(
             {
@@ -40,7 +49,24 @@ def report_dict(report: ComposedReport) -> dict[str, Any]:
                 "text": report.section_texts.get(section.id, ""),
             }
         )
-    return {"town": report.data.town, "year": report.data.year, "sections": sections}
+    checks = [
+        {
+            "date": m.date.isoformat(),
+            "sender": m.sender,
+            "section": m.section_id,
+            "label": m.label,
+            "unit": m.unit,
+            "quoted": json_number(m.quoted),
+            "ledger": json_number(m.ledger),
+        }
+        for m in report.data.checks
+    ]
+    return {
+        "town": report.data.town,
+        "year": report.data.year,
+        "sections": sections,
+        "checks": checks,
+    }
 
 
 def write_json(report: ComposedReport, path: Path) -> Path:

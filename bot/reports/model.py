@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.reports.figures import is_rate
+from bot.storage.aggregate import Kind, figure_kind
 
 
 @dataclass(frozen=True)
@@ -31,24 +32,46 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Metric:
-    """One figure of a section: a total per activity and unit (or the latest rate)."""
+    """One figure of a section: a total per activity and unit, or for a stock or a rate the
+    latest value stated (`kind` tells them apart, so the text never calls a stock a sum)."""
 
     label: str  # the activity, e.g. 调解矛盾纠纷
     value: Decimal  # money in the unit given here (元 or 万元), as the aggregation gave it
     unit: str
     records: int  # ledger facts behind the figure
     evidence: tuple[Evidence, ...] = ()
+    is_stock: bool = False  # a standing number (role stock): the latest value stated
 
     @property
     def is_rate(self) -> bool:
         return is_rate(self.unit)
 
+    @property
+    def kind(self) -> Kind:
+        return figure_kind(self.unit, self.is_stock)
+
+    @property
+    def is_summed(self) -> bool:
+        return not (self.is_rate or self.is_stock)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a highlight: 开展普法宣传活动 2 场 (`stated`: a stock or a rate)."""
+
+    label: str
+    value: Decimal
+    unit: str
+    stated: bool = False
+
 
 @dataclass(frozen=True)
 class Highlight:
-    """A concrete, dated piece of work that the prose may cite."""
+    """A concrete, dated piece of work that the prose may cite: the facts one message
+    reported for one section on one day. The draft composes its sentence from `figures`,
+    `place` and `topic`; `text` (the chat message) only identifies it and is never quoted."""
 
-    date: date
+    date: date  # the date of the work, as the parser resolved it
     text: str  # the original chat message
     label: str = ""
     value: Decimal | None = None
@@ -56,6 +79,9 @@ class Highlight:
     place: str | None = None
     person: str | None = None
     shared: bool = False  # the message also reports another section's work
+    is_stock: bool = False  # the fact (before grouping) is a standing number
+    figures: tuple[Figure, ...] = ()
+    topic: str | None = None  # 民法典, 防汛… (bot.reports.topics)
 
 
 @dataclass
@@ -75,8 +101,8 @@ class SectionData:
 
 
 @dataclass(frozen=True)
-class Fall:
-    """A figure that is lower than the year before (rates compare latest values)."""
+class Change:
+    """A summed figure or a stock that differs from the year before by enough to matter."""
 
     section_id: str
     label: str
@@ -84,14 +110,31 @@ class Fall:
     previous: Decimal
     current: Decimal
 
+    @property
+    def rose(self) -> bool:
+        return self.current > self.previous
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A running total quoted in chat that the ledger's sums do not give (bot.reports.checks)."""
+
+    date: date
+    sender: str
+    section_id: str
+    label: str
+    unit: str
+    quoted: Decimal
+    ledger: Decimal  # the ledger's sum of the activity from 1 January to `date`
+
 
 @dataclass(frozen=True)
 class Gaps:
     """What section 三 (不足) and section 四 (安排) are drafted from."""
 
     uncovered: tuple[str, ...]  # section ids with no record at all
-    thin: tuple[str, ...]  # section ids with only a few records
-    falls: tuple[Fall, ...]
+    thin: tuple[str, ...]  # section ids with little work
+    falls: tuple[Change, ...]
     order: tuple[str, ...] = ()  # the report's section order
 
     @property
@@ -103,7 +146,7 @@ class Gaps:
     def prioritised(self, limit: int, min_falls: int = 2) -> tuple[tuple[str, ...], ...]:
         """(sections to itemise, the rest), itemised ones in report order.
 
-        Missing or thin records come first, but at least `min_falls` places are kept for
+        Sections with no or little work come first, but at least `min_falls` places are kept for
         sections whose figures fell, so neither kind of gap hides the other.
         """
         sparse = [s for s in self.order if s in self.uncovered or s in self.thin]
@@ -124,32 +167,46 @@ class ReportData:
     year: int
     sections: list[SectionData]
     as_of: date  # the date the draft is made (the signature date)
-
-    @property
-    def has_previous_year(self) -> bool:
-        return any(s.previous for s in self.sections)
+    checks: list[Mismatch] = field(default_factory=list)  # for the author, not the report
 
     def section(self, section_id: str) -> SectionData | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
-    def find_gaps(self, thin_records: int, min_fall_ratio: Decimal) -> Gaps:
-        """Sections without records, with fewer than `thin_records`, and figures that fell.
+    def changes(self, min_ratio: Decimal, min_base: Decimal) -> list[Change]:
+        """Rises and falls against the previous year's ledger, per activity and unit.
 
-        A fall counts only when it is at least `min_fall_ratio` of last year's figure, so a
-        dip from 41 to 40 is not listed as a shortcoming.
+        A change counts when it is at least `min_ratio` of last year's figure and one of
+        the two figures reaches `min_base` (41 -> 40 or 1 -> 2 are not worth a sentence).
+        Rates are left out: a rate's change is in points, not a rise in work. A figure of
+        last year that has no record this year is a fall to zero; a figure new this year is
+        not a rise (its work may only have been named differently last year).
         """
-        uncovered = tuple(s.id for s in self.sections if not s.has_records)
-        thin = tuple(s.id for s in self.sections if 0 < s.records < thin_records)
-        falls: list[Fall] = []
+        result: list[Change] = []
         for section in self.sections:
             if not section.previous:
                 continue
-            now = {(m.label, m.unit): m.value for m in section.metrics}
-            for old in section.previous:
-                current = now.get((old.label, old.unit), Decimal(0))
-                if old.value > 0 and (old.value - current) >= old.value * min_fall_ratio:
-                    falls.append(Fall(section.id, old.label, old.unit, old.value, current))
-        return Gaps(uncovered, thin, tuple(falls), tuple(s.id for s in self.sections))
+            now = {(m.label, m.unit): m for m in section.metrics if not m.is_rate}
+            before = {(m.label, m.unit): m for m in section.previous if not m.is_rate}
+            for key, old_metric in before.items():
+                old = old_metric.value
+                new = now[key].value if key in now else Decimal(0)
+                if max(old, new) < min_base or old == 0 or abs(new - old) < old * min_ratio:
+                    continue
+                result.append(Change(section.id, key[0], key[1], old, new))
+        return result
+
+    def find_gaps(self, little: int, changes: list[Change]) -> Gaps:
+        """Sections without work; sections with little work (fewer than `little` facts and
+        no figure reaching `little`: 587 便民服务事项 in two monthly reports is not little
+        work, 1 合同审查 is); and the `changes` that are falls."""
+        uncovered = tuple(s.id for s in self.sections if not s.has_records)
+        thin = tuple(
+            s.id
+            for s in self.sections
+            if 0 < s.records < little and all(m.value < little for m in s.metrics if m.is_summed)
+        )
+        falls = tuple(c for c in changes if not c.rose)
+        return Gaps(uncovered, thin, falls, tuple(s.id for s in self.sections))
 
 
 BlockKind = Literal["title", "heading", "body", "signature", "date"]

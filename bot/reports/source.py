@@ -13,8 +13,11 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.reports.checks import running_total_mismatches
+from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
+from bot.storage.models import FactRole
 from bot.storage.units import normalise
 from nlu.sections import section_by_id, sections
 
@@ -63,7 +66,8 @@ def _metrics(
                 )
             )
     ordered = sorted(
-        totals, key=lambda t: (t.is_rate, activity_rank(t.section, t.activity or ""), t.unit)
+        totals,
+        key=lambda t: (t.is_stock, t.is_rate, activity_rank(t.section, t.activity or ""), t.unit),
     )
     return [
         Metric(
@@ -72,6 +76,7 @@ def _metrics(
             unit=t.unit,
             records=t.records,
             evidence=tuple(behind.get((t.section, t.activity or "", t.unit), ())),
+            is_stock=t.is_stock,
         )
         for t in ordered
     ]
@@ -87,6 +92,7 @@ def _highlight(item: aggregate.Highlight, shared: bool) -> Highlight:
         place=item.place,
         person=item.sender,
         shared=shared,
+        is_stock=item.role == FactRole.STOCK,
     )
 
 
@@ -98,12 +104,18 @@ def load_report_data(
     as_of: date,
     *,
     with_evidence: bool = False,
+    comparable_months: int = 1,
+    min_confidence: float = 0.0,
 ) -> ReportData:
-    """One town's year (and the year before, for falls), in section order."""
+    """One town's year in section order, and the year before when the ledger holds it: that
+    is, records in at least `comparable_months` of its months (else rises and falls would
+    compare a year with a few days)."""
     start, end = year_range(year)
     summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=None)
     prev_start, prev_end = year_range(year - 1)
-    previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
+    previous = []
+    if aggregate.months_with_records(session, town_id, prev_start, prev_end) >= comparable_months:
+        previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
     previous_by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
     for total in previous:
         previous_by_section[total.section].append(total)
@@ -121,11 +133,13 @@ def load_report_data(
                 id=section_id,
                 title=title,
                 metrics=_metrics(summary.activity_totals.get(section_id, []), facts, with_evidence),
-                highlights=[
-                    _highlight(item, len(sections_of_message[item.text]) > 1) for item in facts
-                ],
+                highlights=by_message(
+                    [_highlight(item, len(sections_of_message[item.text]) > 1) for item in facts],
+                    section_id,
+                ),
                 records=summary.records.get(section_id, 0),
                 previous=_metrics(old or [], [], False) if previous else None,
             )
         )
-    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of)
+    checks = running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
+    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)

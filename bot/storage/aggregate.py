@@ -6,7 +6,9 @@ answer and the report never disagree:
 
 - Figures are summed per unit: 件 with 件, 场 with 场. Money is summed in 元 whatever unit it
   was written in (元, 万元, …) and shown in 万元 once it reaches 10,000 元 (Decimal, exact).
-- Rates (%) are never summed: the figure is the latest value stated in the range.
+- Rates (%) and stocks (facts with role stock: "覆盖9个社区", "聘请法律顾问3名") are never
+  summed: the figure is the latest value stated in the range, per activity and unit.
+- A stated zero ("今年没有出台规范性文件" stored as 0件) is a figure like any other.
 - Each figure carries `records`, the number of ledger facts behind it.
 
 Typical use (inside a `with session_factory() as session:` block)::
@@ -20,6 +22,7 @@ Typical use (inside a `with session_factory() as session:` block)::
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +33,8 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Fact, FactStatus, Message, Person
-from bot.storage.units import display, plain
+from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
+from bot.storage.units import display, is_money, normalise, plain, to_decimal
 from nlu.sections import section_ids
 
 # The twelve report sections in report order, as the taxonomy (data/sections.yml) defines them.
@@ -39,11 +42,21 @@ SECTION_IDS: tuple[str, ...] = section_ids()
 
 RATE_UNIT = "%"
 Period = Literal["year", "quarter", "month", "week"]
+Kind = Literal["count", "amount", "stock", "rate"]
+
+
+def figure_kind(unit: str, is_stock: bool) -> Kind:
+    """count and amount are summed; stock and rate are the latest value stated."""
+    if unit == RATE_UNIT:
+        return "rate"
+    if is_stock:
+        return "stock"
+    return "amount" if is_money(unit) else "count"
 
 
 @dataclass(frozen=True)
 class Total:
-    """One figure: a sum in `unit` (or, for a rate, the latest stated value)."""
+    """One figure: a sum in `unit` (or, for a rate or a stock, the latest stated value)."""
 
     section: str
     activity: str | None  # None: every activity of the section in this unit
@@ -51,7 +64,12 @@ class Total:
     value: Decimal
     records: int  # ledger facts behind this figure
     is_rate: bool = False
-    as_of: date | None = None  # for a rate: the date of the value shown
+    as_of: date | None = None  # for a rate or a stock: the date of the value shown
+    is_stock: bool = False
+
+    @property
+    def kind(self) -> Kind:
+        return figure_kind(self.unit, self.is_stock)
 
     @property
     def text(self) -> str:
@@ -73,6 +91,7 @@ class Highlight:
     text: str  # the original message
     sender: str  # display name
     sent_at: datetime
+    role: str = FactRole.NEW  # stock: a standing number, not work to add up
 
     @property
     def value_text(self) -> str:
@@ -146,7 +165,8 @@ def _active_in_range(
 
 def _sort_key(total: Total) -> tuple:
     order = SECTION_IDS.index(total.section) if total.section in SECTION_IDS else len(SECTION_IDS)
-    return (order, total.section, total.is_rate, -total.records, total.activity or "", total.unit)
+    stated = (total.is_stock, total.is_rate)
+    return (order, total.section, stated, -total.records, total.activity or "", total.unit)
 
 
 def totals(
@@ -160,14 +180,15 @@ def totals(
     only: Narrowing | None = None,
 ) -> list[Total]:
     """Figures for one town over [start, end], per section and unit (and per activity when
-    `by_activity`), in report order; rates are always per activity and never summed."""
+    `by_activity`), in report order; rates and stocks are always per activity and never
+    summed."""
     conditions = _active_in_range(town_id, start, end, section, only)
     group = [Fact.section, Fact.unit_normalised]
     if by_activity:
         group.insert(1, Fact.activity)
     rows = session.execute(
         select(*group, func.sum(Fact.value_normalised), func.count(Fact.id))
-        .where(*conditions, Fact.unit_normalised != RATE_UNIT)
+        .where(*conditions, Fact.unit_normalised != RATE_UNIT, Fact.role != FactRole.STOCK)
         .group_by(*group)
     ).all()
     result = []
@@ -177,26 +198,42 @@ def totals(
         else:
             (sec, unit, amount, count), activity = row, None
         result.append(Total(sec, activity, unit, Decimal(amount), int(count)))
-    result.extend(_latest_rates(session, conditions))
+    result.extend(_latest_stated(session, conditions))
     return sorted(result, key=_sort_key)
 
 
-def _latest_rates(session: Session, conditions: list) -> list[Total]:
-    """Per (section, activity): the most recently dated rate, later messages winning ties."""
+def _latest_stated(session: Session, conditions: list) -> list[Total]:
+    """Rates and stocks per (section, activity, unit): the most recently dated value, later
+    messages winning ties. A stock restated through the year is one figure, not a sum."""
     rows = session.execute(
-        select(Fact.section, Fact.activity, Fact.value_normalised, Fact.fact_date)
+        select(
+            Fact.section,
+            Fact.activity,
+            Fact.unit_normalised,
+            Fact.value_normalised,
+            Fact.fact_date,
+        )
         .join(Message, Message.id == Fact.message_id)
-        .where(*conditions, Fact.unit_normalised == RATE_UNIT)
+        .where(*conditions, (Fact.unit_normalised == RATE_UNIT) | (Fact.role == FactRole.STOCK))
         .order_by(Fact.fact_date, Message.sent_at, Fact.id)
     ).all()
-    latest: dict[tuple[str, str], tuple[Decimal, date]] = {}
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for sec, activity, amount, day in rows:
-        latest[(sec, activity)] = (Decimal(amount), day)
-        counts[(sec, activity)] += 1
+    latest: dict[tuple[str, str, str], tuple[Decimal, date]] = {}
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for sec, activity, unit, amount, day in rows:
+        latest[(sec, activity, unit)] = (Decimal(amount), day)
+        counts[(sec, activity, unit)] += 1
     return [
-        Total(sec, activity, RATE_UNIT, amount, counts[(sec, activity)], True, day)
-        for (sec, activity), (amount, day) in latest.items()
+        Total(
+            sec,
+            activity,
+            unit,
+            amount,
+            counts[(sec, activity, unit)],
+            is_rate=unit == RATE_UNIT,
+            as_of=day,
+            is_stock=unit != RATE_UNIT,
+        )
+        for (sec, activity, unit), (amount, day) in latest.items()
     ]
 
 
@@ -208,6 +245,15 @@ def records_per_section(session: Session, town_id: int, start: date, end: date) 
         .group_by(Fact.section)
     ).all()
     return {sec: int(count) for sec, count in rows}
+
+
+def months_with_records(session: Session, town_id: int, start: date, end: date) -> int:
+    """In how many calendar months of the range the town logged any active fact: a year
+    whose ledger holds a week of December is not a year to compare with."""
+    days = session.execute(
+        select(Fact.fact_date).where(*_active_in_range(town_id, start, end, None)).distinct()
+    ).scalars()
+    return len({(day.year, day.month) for day in days})
 
 
 def uncovered_sections(
@@ -272,9 +318,70 @@ def highlights(
                 text=text,
                 sender=sender,
                 sent_at=sent_at,
+                role=fact.role,
             )
         )
     return dict(result)
+
+
+def daily_sums(
+    session: Session, town_id: int, start: date, end: date, section: str
+) -> list[tuple[str, str, date, Decimal]]:
+    """(activity, summing unit, day, sum) of the section's summed facts (no rates, no stocks)
+    per day: what a period-to-date figure is added up from."""
+    rows = session.execute(
+        select(Fact.activity, Fact.unit_normalised, Fact.fact_date, func.sum(Fact.value_normalised))
+        .where(
+            *_active_in_range(town_id, start, end, section),
+            Fact.unit_normalised != RATE_UNIT,
+            Fact.role != FactRole.STOCK,
+        )
+        .group_by(Fact.activity, Fact.unit_normalised, Fact.fact_date)
+    ).all()
+    return [(activity, unit, day, Decimal(amount)) for activity, unit, day, amount in rows]
+
+
+@dataclass(frozen=True)
+class QuotedTotal:
+    """A running total quoted in chat ("今年已调解纠纷34件"): the parser marks it, the ledger
+    never adds it; it is kept on its message and read back here to be checked."""
+
+    section: str
+    activity: str
+    value: Decimal  # in the summing unit
+    unit: str  # summing unit
+    date: date
+    sender: str
+    text: str
+
+
+def quoted_totals(
+    session: Session, town_id: int, start: date, end: date, *, min_confidence: float
+) -> list[QuotedTotal]:
+    """Running totals (not rates) dated in [start, end] in the town's understood messages."""
+    rows = session.execute(
+        select(Message.parse_json, Message.text, Person.display_name)
+        .join(Person, Person.id == Message.person_id)
+        .where(
+            Person.town_id == town_id,
+            Message.intent == "log_activity",
+            Message.confidence >= min_confidence,
+            Message.parse_json.like('%"running_total"%'),
+        )
+        .order_by(Message.sent_at, Message.id)
+    ).all()
+    result = []
+    for parse_json, text, sender in rows:
+        for fact in json.loads(parse_json).get("facts") or []:
+            day = date.fromisoformat(fact["date"])
+            if fact.get("role") != "running_total" or not start <= day <= end:
+                continue
+            value, unit = normalise(to_decimal(fact["value"]), fact["unit"])
+            if unit != RATE_UNIT:
+                result.append(
+                    QuotedTotal(fact["section"], fact["activity"], value, unit, day, sender, text)
+                )
+    return result
 
 
 def summarise(

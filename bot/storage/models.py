@@ -62,6 +62,14 @@ class MessageStatus:
     REVIEW_QUEUE = (NOT_UNDERSTOOD, ASKED, FAILED)
 
 
+class FactRole:
+    """What a stored figure is (nlu.result.Fact.role): work done in the period is summed; a
+    stock ("覆盖9个社区", "聘请法律顾问3名") is a standing number, the latest value stated."""
+
+    NEW = "new"
+    STOCK = "stock"
+
+
 class FactStatus:
     ACTIVE = "active"
     SUPERSEDED = "superseded"
@@ -174,7 +182,8 @@ class Fact(Base):
     """One number about one activity: 调解矛盾纠纷 3件 on 2024-05-16 in 白岩村.
 
     `value`/`unit` are as written; `value_normalised`/`unit_normalised` are what is summed
-    (6.177 万元 -> 61770 元). Rates (unit %) are stored unchanged and never summed.
+    (6.177 万元 -> 61770 元). Rates (unit %) and stocks (`role` stock) are stored unchanged
+    and never summed: the figure is the latest value stated.
     """
 
     __tablename__ = "facts"
@@ -197,6 +206,7 @@ class Fact(Base):
     unit_normalised = Column(String(16), nullable=False)
     fact_date = Column(Date, nullable=False)
     place = Column(String(100))
+    role = Column(String(16), nullable=False, default=FactRole.NEW, server_default=FactRole.NEW)
     status = Column(String(16), nullable=False, default=FactStatus.ACTIVE)
     corrected_by_message_id = Column(Integer, ForeignKey("messages.id"))
     replaces_fact_id = Column(Integer, ForeignKey("facts.id"))  # set on a corrected copy
