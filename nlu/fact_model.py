@@ -185,6 +185,8 @@ class FactModels:
     event_threshold: float
     corrections: LinearModel  # what a correction does: retract / value / delta
     correction_numbers: LinearModel  # each number's part in it: value / plus / minus / other
+    # A number whose best reading is less likely than this is not read as a fact at all
+    number_floor: float = 0.0
 
     @classmethod
     def fit(cls, samples: Iterable[Sample], config: dict[str, Any]) -> FactModels | None:
@@ -268,6 +270,7 @@ class FactModels:
             event_threshold=float(config["event_threshold"]),
             corrections=LinearModel.fit(c_rows, c_labels, c=c, min_count=min_count),
             correction_numbers=LinearModel.fit(n_rows, n_labels, c=c, min_count=min_count),
+            number_floor=float(config["number_floor"]),
         )
 
     def save(self, folder: Path) -> None:
@@ -286,6 +289,7 @@ class FactModels:
             event_threshold=float(config["event_threshold"]),
             corrections=LinearModel.load(folder / CORRECTION_FILE),
             correction_numbers=LinearModel.load(folder / CORRECTION_NUMBER_FILE),
+            number_floor=float(config["number_floor"]),
         )
 
     def read(self, extraction: Extraction, analysis: Analysis) -> Extraction:
@@ -304,8 +308,8 @@ class FactModels:
             for quantity, row in zip(analysis.quantities, scores, strict=True):
                 best = int(row.argmax())
                 label = self.quantities.classes[best]
-                if label == NONE:
-                    continue
+                if label == NONE or row[best] < self.number_floor:
+                    continue  # not work, or no reading the model stands behind
                 role, _, section = label.partition(":")
                 section = section or (rules.get(quantity.start) or ("", ""))[0]
                 if not section:
@@ -438,6 +442,7 @@ class LearnedFactReader(GraphComponent):
             "C": 4.0,
             "event_C": 2.0,
             "event_threshold": 0.5,
+            "number_floor": 0.0,
             "min_count": 2,
             "timezone": DEFAULT_TIMEZONE,
         }
