@@ -76,6 +76,16 @@ def _unit_config() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def _written_as() -> dict[str, str]:
+    """Measure words read as another (units.yml `written_as`): 个人 is a count of 人."""
+    return {
+        str(name): str(spec["written_as"])
+        for name, spec in _unit_config()["units"].items()
+        if spec and spec.get("written_as")
+    }
+
+
+@lru_cache(maxsize=1)
 def units() -> dict[str, UnitInfo]:
     """Every known unit with its kind and how it converts for summing."""
     result: dict[str, UnitInfo] = {}
@@ -252,6 +262,7 @@ _UNIT_GUARDS = {
     "只": "有要是能不",
     "具": "体有备",
     "瓶": "颈",
+    "个人": "信隐所账名问",  # 个人信息 is no head count
 }
 
 
@@ -273,7 +284,7 @@ def _quantity_regex() -> re.Pattern[str]:
     unit = _unit_alternation()
     return re.compile(
         rf"(?P<pct>百分之(?P<pct_num>\d+(?:\.\d+)?|[{_CN_CLASS}]+))"
-        rf"|(?:(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[千百]|[万亿](?!元))?|(?P<cn>[{_CN_CLASS}]+几?))"
+        rf"|(?:(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[千百]|[万亿](?!元))?|(?P<cn>[{_CN_CLASS}]+几?)|(?P<sa>[仨俩]))"
         rf"(?P<approx>[余多]|来号?(?=(?:{unit})))?"
         rf"(?P<unit>{unit})?"
     )
@@ -342,6 +353,12 @@ def find_quantities(text: str) -> list[Quantity]:
     return found
 
 
+# 仨 = 三个, 俩 = 两个 (the measure word is inside the numeral); after a pronoun 俩 means "the
+# two of them", not a count.
+_PAIR_WORDS = {"仨": 3, "俩": 2}
+_PRONOUN_BEFORE_PAIR = set("咱他她你我俺们哥姐兄弟娘爷")
+
+
 def _to_quantity(
     norm: str, text: str, match: re.Match[str], blocked: list[bool]
 ) -> Quantity | None:
@@ -382,9 +399,13 @@ def _to_quantity(
         return Quantity(start, end, value, "%", text[start:end], number_end=end, unit_start=end)
 
     unit_start = match.start("unit") if unit else end
-    ar, cn = match.group("ar"), match.group("cn")
+    ar, cn, sa = match.group("ar"), match.group("cn"), match.group("sa")
     number_end = match.end("mult") if match.group("mult") else match.end("ar" if ar else "cn")
-    if ar is not None:
+    if sa is not None:  # 调了仨 / 俩人: the numeral carries its 个
+        if before in _PRONOUN_BEFORE_PAIR:
+            return None  # 咱俩 / 他俩: two of us, not a count of work
+        value, number_end = float(_PAIR_WORDS[sa]), match.end("sa")
+    elif ar is not None:
         ar = ar.replace(",", "")
         value = float(ar)
         mult = match.group("mult")
@@ -422,6 +443,7 @@ def _to_quantity(
         value = _chinese_to_float(cn)
         if value is None:
             return None
+    unit = _written_as().get(unit, unit) if unit else unit  # 四十来个人 -> 人
     return Quantity(
         start, end, value, unit, text[start:end], number_end, approx=approx, unit_start=unit_start
     )

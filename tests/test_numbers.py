@@ -26,6 +26,10 @@ def only(text: str) -> tuple[float, str | None]:
     ("text", "value", "unit"),
     [
         ("今天调解纠纷3件", 3, "件"),
+        ("来了四十来个人", 40, "人"),  # people counted with 个 are 人 (units.yml written_as)
+        ("调了仨", 3, None),  # 仨 = 三个: the unit is the activity's own
+        ("俩人来咨询", 2, "人"),
+        ("泄露3个人信息", 3, "个"),  # 个人信息 is no head count
         ("调解纠纷３件", 3, "件"),
         ("开展普法宣传三场", 3, "场"),
         ("调解纠纷两件", 2, "件"),
@@ -99,6 +103,7 @@ def test_approx_is_marked_but_not_inflated() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "咱俩一起去村里",  # the two of us, not a count
         "电话13812345678",
         "联系电话 0851-12345678",
         "手机号：139 0000 1111",
