@@ -1,11 +1,14 @@
 """The learned fact model: what each number is, and which work a message reports without one.
 
-Exact readers (numbers, units, dates, places, the lexicon) find the candidates; two linear models
+Exact readers (numbers, units, dates, places, the lexicon) find the candidates; linear models
 trained on the labelled corpus (`nlu.corpus`) decide:
 
 - for each number: work done in a section (`new:disputes`), a standing number (`stock:…`), a
   part of a total already counted, a running total, a target, a plan, or nothing at all;
-- for the message: the work it reports with no digit ("今天开了党委会" → leadership, 1 次).
+- for each sentence: whether it reports work with no digit, and which (section and measure word:
+  "今天开了党委会" → leadership, 1 次), so two events in one message are two facts;
+- for a correction: whether it withdraws, restates or changes a figure by a number, and which
+  number it takes ("少算了5条" → +5).
 
 It replaces the rule reader's facts on the message (`nlu.components.EXTRACTION_KEY`) and, when a
 message said to log work holds only figures that are not work done, its intent.
