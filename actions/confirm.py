@@ -9,9 +9,9 @@ from __future__ import annotations
 from actions import replies
 from actions.base import ActionContext, ActionOutcome
 from actions.log import log_facts
+from bot.storage.feedback import CONFIRMED_MARK
 from bot.storage.models import Message, MessageStatus
 
-CONFIRMED_NOTE = "[confirmed by sender]"
 DECLINED_NOTE = "[declined by sender]"
 
 
@@ -22,7 +22,7 @@ def _noted(message: Message, mark: str) -> str:
 def confirm(ctx: ActionContext, asked: Message) -> ActionOutcome:
     outcome = log_facts(ctx, asked, list(ctx.result.work))
     asked.status = MessageStatus.LOGGED
-    asked.note = _noted(asked, CONFIRMED_NOTE)
+    asked.note = _noted(asked, CONFIRMED_MARK)
     return ActionOutcome(MessageStatus.ANSWERED, outcome.replies, facts_logged=outcome.facts_logged)
 
 

@@ -392,6 +392,7 @@ def review_assign(
 
     from actions.log import describe, store_facts
     from bot.commands.chinese import intent_id, intent_name, intent_names
+    from bot.storage.feedback import ASSIGNED_MARK
     from bot.storage.models import MessageStatus, Person, Room, Town
     from nlu.result import INTENTS
 
@@ -424,7 +425,7 @@ def review_assign(
         town = session.get(Town, room.town_id if room else person.town_id)
         rows = store_facts(session, message, facts, person=person, town=town, room=room)
         message.status = MessageStatus.LOGGED
-        message.note = ((message.note or "") + " [assigned in review]").strip()
+        message.note = f"{message.note or ''} {ASSIGNED_MARK}".strip()
         session.commit()
         items, when = describe(rows, local_day)
         console.print(say("review_logged", id=message_id, items=items + when))

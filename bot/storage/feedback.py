@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 
 # The marks actions/confirm.py and `taizhang review assign` leave on a message's note.
-DECIDED_MARKS = ("[confirmed by sender]", "[assigned in review]")
+CONFIRMED_MARK = "[confirmed by sender]"
+ASSIGNED_MARK = "[assigned in review]"
+DECIDED_MARKS = (CONFIRMED_MARK, ASSIGNED_MARK)
 
 
 def decided_messages(session: Session) -> Iterator[tuple[Message, list[Fact]]]:
