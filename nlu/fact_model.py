@@ -502,7 +502,10 @@ class LearnedFactReader(GraphComponent):
                 example.get(LABELS_KEY),
                 example.get(INTENT),
             )
-            for example in training_data.training_examples
+            for example in sorted(  # a fixed order: the same data trains the same model
+                training_data.training_examples,
+                key=lambda e: (e.get(TEXT) or "", e.get(INTENT) or ""),
+            )
             if example.get(TEXT)
         )
         self._models = FactModels.fit(samples, self._config)

@@ -93,6 +93,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         from sklearn.linear_model import LogisticRegression
 
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        # The importers' order can follow Python's hash seed; a fixed order makes a retrained
+        # model the same model (the solver's path depends on the order of the rows).
+        examples.sort(key=lambda e: (e.get(INTENT), e.get(TEXT)))
         if not examples:
             log.warning("no intent examples; the classifier stays untrained")
             return self._resource
