@@ -265,6 +265,8 @@ def _answer(text: str, files: list[Path] | None = None) -> ActionOutcome:
 def answer(ctx: ActionContext, question: Question) -> ActionOutcome:
     """Pick the shortest answer that fits what was asked."""
     labels = _labels(ctx, question)
+    if question.unknown_person:  # never the town's figures under a name nobody has
+        return _answer(replies.text("query.unknown_person", name=question.unknown_person, **labels))
     if question.uncovered:
         return _answer(uncovered_text(ctx, question, labels))
     if question.person is not None and (question.counts_records or question.wants_list):

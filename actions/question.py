@@ -40,6 +40,7 @@ class Question:
     wants_list: bool = False  # "哪些"
     asks_figure: bool = False  # "几 / 多少": one number is wanted
     uncovered: bool = False
+    unknown_person: str | None = None  # "王五这个月报了几条" with nobody registered as 王五
 
 
 def _has_any(text: str, words: list[str]) -> bool:
@@ -88,6 +89,23 @@ def _named_person(text: str, people: list[Person]) -> tuple[Person, str] | None:
     return max(found, key=lambda pair: len(pair[1])) if found else None
 
 
+def _unknown_name(text: str, town: Town) -> str | None:
+    """The name in "王五这个月报了几条" when it opens the question (only called when no
+    registered person is named in it)."""
+    words = vocabulary()
+    between = "|".join(map(re.escape, words["person_between"]))
+    verbs = "|".join(map(re.escape, words["person_verbs"]))
+    text = re.sub(r"^(?:\s*@\S+[\s\u2005]*)+", "", text)  # "@法治台账 王五…"
+    found = re.match(rf"\s*([\u3400-\u9fff]{{2,3}}?)(?:{between})?(?:{verbs})", text)
+    if found is None:
+        return None
+    name = found.group(1)
+    excluded = set(words["not_person_words"]) | set(words["not_names"]) | {town.name}
+    if name in excluded or _is_self(name) or find_places(name) or find_section_keyword(name):
+        return None
+    return name
+
+
 def read_question(
     session: Session,
     text: str,
@@ -107,6 +125,7 @@ def read_question(
     people = list_people(session, town)
     named = _named_person(norm, people)
     person = named[0] if named else (asker if _is_self(norm) else None)
+    unknown = _unknown_name(norm, town) if person is None else None
     if named:  # a name is no activity or place: read the rest without it
         norm = norm.replace(named[1], " ")
     places = [p.name for p in find_places(norm) if p.name != town.name]
@@ -128,6 +147,7 @@ def read_question(
         wants_list=_has_any(norm, words["list_words"]),
         asks_figure=asks_figure,
         uncovered=query.uncovered,
+        unknown_person=unknown,
     )
 
 

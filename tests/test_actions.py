@@ -365,3 +365,19 @@ def test_a_person_is_found_by_the_name_inside_a_decorated_wechat_name(
     bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
     (reply,) = bot.handle(make_message("张敏这个月报了几条"))
     assert reply.text == "张敏🌸-司法所本月（5月1日—5月16日）报了1条记录：调解矛盾纠纷3件"
+
+
+def test_a_name_nobody_is_registered_under_gets_no_town_figures(
+    settings, session_factory, registered, make_message
+):
+    script = dict(SCRIPT)
+    for text in ("王五这个月报了几条", "@法治台账 王五这个月报了几条", "今天报了几条"):
+        script[text] = query(text, period="month")
+    bot = Dispatcher(settings, session_factory, ScriptedParser(script))
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    for text in ("王五这个月报了几条", "@法治台账 王五这个月报了几条"):
+        (reply,) = bot.handle(make_message(text, mentions_bot=True))
+        assert reply.text.startswith("白岩镇没有登记叫“王五”的人")
+        assert "调解矛盾纠纷" not in reply.text
+    (today,) = bot.handle(make_message("今天报了几条", mentions_bot=True))  # no name: the town
+    assert "没有登记" not in today.text
