@@ -126,10 +126,15 @@ def event_segments(analysis: Analysis) -> list[tuple[int, int]]:
 
 
 def segment_features(
-    extraction: Extraction, analysis: Analysis, segments: list[tuple[int, int]], index: int
+    extraction: Extraction,
+    analysis: Analysis,
+    segments: list[tuple[int, int]],
+    index: int,
+    rules: dict[int, tuple[str, str]],
 ) -> list[str]:
     """Indicators for segment `index`: its own wording, its neighbours', what the exact readers
-    found in it (activity phrases, numbers and their units) and the message's signals."""
+    found in it (activity phrases, numbers and their units, `rules`: the lexicon's reading of
+    each number by where it starts) and the message's signals."""
     norm = analysis.norm
     start, end = segments[index]
     text = masked(norm[start:end])[:120]
@@ -153,11 +158,7 @@ def segment_features(
     numbers = [q for q in analysis.quantities if start <= q.start < end]
     features.extend(f"u:{q.unit or '-'}" for q in numbers)
     features.append(f"nq:{min(len(numbers), 2)}")
-    rules = {
-        anchor: fact.section
-        for anchor, fact in zip(extraction.fact_anchors, extraction.facts, strict=False)
-    }
-    features.extend(f"q:{rules[q.start]}" for q in numbers if q.start in rules)
+    features.extend(f"q:{rules[q.start][0]}" for q in numbers if q.start in rules)
     features.extend(f"s:{name}" for name in SIGNALS if extraction.signals.get(name))
     return features
 

@@ -219,22 +219,18 @@ class FactModels:
                     for q in analysis.quantities
                 ]
                 events = []
-            for index, label in enumerate(classes):
-                quantity = analysis.quantities[index]
-                q_rows.append(
-                    quantity_features(extraction, analysis, index, rules.get(quantity.start))
-                )
-                q_labels.append(label)
+            rows = [
+                quantity_features(extraction, analysis, i, rules.get(q.start))
+                for i, q in enumerate(analysis.quantities)
+            ]
+            q_rows.extend(rows)
+            q_labels.extend(classes)
             corrected = correction_labels(analysis, (labels or {}).get("correction"))
             if intent == "correct_last" and corrected is not None:
                 c_rows.append(correction_features(extraction, analysis))
                 c_labels.append(corrected[0])
-                for index, label in enumerate(corrected[1]):
-                    quantity = analysis.quantities[index]
-                    n_rows.append(
-                        quantity_features(extraction, analysis, index, rules.get(quantity.start))
-                    )
-                    n_labels.append(label)
+                n_rows.extend(rows)
+                n_labels.extend(corrected[1])
             if not labels and intent == "log_activity":
                 continue
             segments = event_segments(analysis)
@@ -242,7 +238,7 @@ class FactModels:
             if kinds is None:
                 continue
             for index, kind in enumerate(kinds):
-                e_rows.append(segment_features(extraction, analysis, segments, index))
+                e_rows.append(segment_features(extraction, analysis, segments, index, rules))
                 e_labels.append(kind)
         positives = [
             (row, kind) for row, kind in zip(e_rows, e_labels, strict=True) if kind != NONE
@@ -295,18 +291,21 @@ class FactModels:
             number_floor=float(config["number_floor"]),
         )
 
-    def read(self, extraction: Extraction, analysis: Analysis) -> Extraction:
-        """The extraction with the learned facts (and figures that are not work) in place."""
+    def read(
+        self, extraction: Extraction, analysis: Analysis, intent: str | None = None
+    ) -> Extraction:
+        """The extraction with the learned facts (and figures that are not work) in place; the
+        correction is read only when the intent is unknown or correct_last."""
         facts: list[Fact] = []
         anchors: list[int] = []
         others: list[Fact] = []
         rules = rule_readings(extraction)
         rule_facts = dict(zip(extraction.fact_anchors, extraction.facts, strict=False))
-        if analysis.quantities:
-            rows = [
-                quantity_features(extraction, analysis, i, rules.get(q.start))
-                for i, q in enumerate(analysis.quantities)
-            ]
+        rows = [  # each number's features, for what it is and for its part in a correction
+            quantity_features(extraction, analysis, i, rules.get(q.start))
+            for i, q in enumerate(analysis.quantities)
+        ]
+        if rows:
             scores = self.quantities.scores(rows)
             for quantity, row in zip(analysis.quantities, scores, strict=True):
                 best = int(row.argmax())
@@ -328,17 +327,23 @@ class FactModels:
                 else:
                     facts.append(fact)
                     anchors.append(quantity.start)
-        for position, fact in self._events(extraction, analysis, facts, anchors):
+        for position, fact in self._events(extraction, analysis, facts, anchors, rules):
             facts.append(fact)
             anchors.append(position)
         return replace(
             extraction,
             facts=facts + others,
             fact_anchors=anchors + [-1] * len(others),
-            correction=self._correction(extraction, analysis),
+            correction=(
+                self._correction(extraction, analysis, rows)
+                if intent in (None, "correct_last")
+                else extraction.correction
+            ),
         )
 
-    def _correction(self, extraction: Extraction, analysis: Analysis) -> Correction:
+    def _correction(
+        self, extraction: Extraction, analysis: Analysis, rows: list[list[str]]
+    ) -> Correction:
         """What the message would do as a correction: withdraw the record, restate a figure
         ("是45人"), or change it by a number ("少算了5条" +5, "多报了2场" −2). Only used when
         the intent is correct_last; with no number to take, the bot asks for it."""
@@ -346,13 +351,8 @@ class FactModels:
         kind = self.corrections.classes[int(scores.argmax())]
         if kind == "retract":
             return Correction(retract=True)
-        if not analysis.quantities:
+        if not rows:
             return Correction(value=None)
-        rules = rule_readings(extraction)
-        rows = [
-            quantity_features(extraction, analysis, i, rules.get(q.start))
-            for i, q in enumerate(analysis.quantities)
-        ]
         parts = self.correction_numbers.scores(rows)
         column = {name: i for i, name in enumerate(self.correction_numbers.classes)}
         if kind == "delta":
@@ -365,13 +365,20 @@ class FactModels:
         return Correction(value=quantity.value, unit=quantity.unit)
 
     def _events(
-        self, extraction: Extraction, analysis: Analysis, facts: list[Fact], anchors: list[int]
+        self,
+        extraction: Extraction,
+        analysis: Analysis,
+        facts: list[Fact],
+        anchors: list[int],
+        rules: dict[int, tuple[str, str]],
     ) -> Iterator[tuple[int, Fact]]:
         """One fact of value 1 for each segment that reports work without a written count."""
         segments = event_segments(analysis)
         if not segments:
             return
-        rows = [segment_features(extraction, analysis, segments, i) for i in range(len(segments))]
+        rows = [
+            segment_features(extraction, analysis, segments, i, rules) for i in range(len(segments))
+        ]
         is_event = self.events.scores(rows)[:, self.events.classes.index(EVENT)]
         previous = ""
         for (start, end), row, score in zip(segments, rows, is_event, strict=True):
@@ -524,9 +531,11 @@ class LearnedFactReader(GraphComponent):
             extraction = extraction_of(message, now)
             if extraction.analysis is None:
                 continue
-            learned = self._models.read(extraction, extraction.analysis)
-            message.set(EXTRACTION_KEY, learned)
             intent = message.get(INTENT) or {}
+            learned = self._models.read(
+                extraction, extraction.analysis, intent.get(INTENT_NAME_KEY)
+            )
+            message.set(EXTRACTION_KEY, learned)
             work = [f for f in learned.facts if f.role not in NOT_WORK_ROLES]
             if intent.get(INTENT_NAME_KEY) == "log_activity" and learned.facts and not work:
                 # every figure is a running total, a target, a plan or a part: no new work
