@@ -283,17 +283,25 @@ def _fact_date(
     dates: list[DateMention],
     today: date,
 ) -> date:
-    """The day governing a clause: one written in it, else the nearest earlier one, else today."""
+    """The day governing a clause: one written in it, else the nearest earlier one, else today.
+    A period dated by its first day (8月份, 国庆期间) gives way to a day written in the same
+    clause or right after it ("6月份的学法日今天搞了")."""
     in_clause = [d for d in dates if clause[0] <= d.start < clause[1]]
     strong = [d for d in in_clause if not d.weak]
+    fine = [d for d in strong if not d.coarse]
     if strong or in_clause:
-        pool = strong or in_clause
+        pool = fine or strong or in_clause
         earlier = [d for d in pool if d.start <= position]
         return (earlier[-1] if earlier else pool[0]).date
     earlier = [d for d in dates if d.end <= clause[0]]
     if earlier:
         strong_earlier = [d for d in earlier if not d.weak]
-        return (strong_earlier or earlier)[-1].date
+        chosen = (strong_earlier or earlier)[-1]
+        if chosen.coarse:
+            next_fine = [d for d in dates if d.start >= clause[1] and not d.weak and not d.coarse]
+            if next_fine and next_fine[0].start - clause[1] <= 2:
+                return next_fine[0].date
+        return chosen.date
     later = [d for d in dates if not d.weak]
     return later[0].date if later else today
 

@@ -1,7 +1,8 @@
 """`taizhang lexicon check`: the word knowledge in data/ is consistent before a model is
 trained on it. Checks the cue words (data/lexicon/cues.yml) and the activity lexicon
 (data/sections.yml): the twelve sections, units the number reader knows, patterns and frames
-that compile, and no phrase claimed by two activities of different sections."""
+that compile, and no phrase claimed by two activities of different sections; and the date words
+(data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from nlu import cues
+from nlu.dates import DATE_WORDS_FILE
 from nlu.numbers import unit_kind
 from nlu.sections import SECTIONS_FILE
 
@@ -56,6 +58,41 @@ def section_problems(path: Path = SECTIONS_FILE) -> list[cues.Problem]:
     return found
 
 
+DATE_WORD_LISTS = ("holiday_period", "recent_holiday", "weekend", "last_weekend", "range_joiners")
+
+
+def date_word_problems(path: Path = DATE_WORDS_FILE) -> list[cues.Problem]:
+    """Holiday names chinese_calendar does not know, missing or empty word lists, duplicates."""
+    import chinese_calendar
+
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        return [("unreadable", path.name, str(error))]
+    found: list[cues.Problem] = []
+    known = {holiday.value for holiday in chinese_calendar.Holiday}
+    holidays = data.get("holidays") or {}
+    if not holidays:
+        found.append(("date_words_missing", "holidays", ""))
+    for name, words in holidays.items():
+        if name not in known:
+            found.append(("holiday_unknown", str(name), "、".join(sorted(known))))
+        if not words or not all(isinstance(w, str) and w for w in words):
+            found.append(("date_words_empty", f"holidays/{name}", ""))
+    lists = {key: data.get(key) for key in DATE_WORD_LISTS}
+    lists.update({f"holidays/{name}": words for name, words in holidays.items()})
+    for key, words in lists.items():
+        if not words or not isinstance(words, list):
+            found.append(("date_words_missing", key, ""))
+            continue
+        twice = sorted({w for w in words if words.count(w) > 1})
+        found += [("date_word_twice", key, w) for w in twice]
+    days = data.get("recent_holiday_days")
+    if not isinstance(days, int) or days < 1:
+        found.append(("date_words_missing", "recent_holiday_days", str(days)))
+    return found
+
+
 def problems() -> list[cues.Problem]:
     """Everything wrong with the lexicon, empty when it is consistent."""
-    return cues.problems() + section_problems()
+    return cues.problems() + section_problems() + date_word_problems()

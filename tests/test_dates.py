@@ -191,3 +191,50 @@ def test_two_weekdays_written_together_give_the_first(text: str, expected: date)
 )
 def test_a_month_or_last_week_gives_its_first_day(text: str, expected: date) -> None:
     assert [d.date for d in find_dates(text, NOW)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("8月共受理信访事项6件", NOW, date(2023, 8, 1)),  # August is after May 16: last year's
+        ("4月共调解纠纷12件", NOW, date(2024, 4, 1)),
+        ("2023年11月办件", NOW, date(2023, 11, 1)),
+        ("一季度网格事件213件", NOW, date(2024, 1, 1)),
+        ("第四季度", NOW, date(2023, 10, 1)),
+        ("3·5学雷锋日那天摆摊", NOW, date(2024, 3, 5)),
+        ("5·12那天试了视频调解", NOW, date(2024, 5, 12)),
+        ("国庆期间接待来访8批", datetime(2025, 10, 9, 9, tzinfo=CST), date(2025, 10, 1)),
+        ("清明三天劝导四百人次", datetime(2026, 4, 7, 9, tzinfo=CST), date(2026, 4, 4)),
+        ("春节期间走访返乡人员", datetime(2026, 2, 25, 9, tzinfo=CST), date(2026, 2, 15)),
+        ("节日期间受理来访3件", datetime(2025, 10, 9, 9, tzinfo=CST), date(2025, 10, 1)),
+        ("周末两天帮群众线上办理", datetime(2023, 4, 17, 9, tzinfo=CST), date(2023, 4, 15)),
+        ("周末加班整理台账", datetime(2023, 4, 16, 20, tzinfo=CST), date(2023, 4, 15)),
+        ("上周末搞了个普法活动", datetime(2024, 3, 11, 9, tzinfo=CST), date(2024, 3, 9)),
+        ("昨天到今天查了农资店5家", NOW, date(2024, 5, 15)),
+        ("周二至今天查处占道经营7起", NOW, date(2024, 5, 14)),
+    ],
+)
+def test_periods_give_their_first_day(text: str, now: datetime, expected: date) -> None:
+    assert [d.date for d in find_dates(text, now) if not d.weak] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "响应4·15全民国家安全教育日，上了一堂课",  # the name of a day, not the day of the work
+        "5·12防灾减灾日前的演练",
+        "3个月来",
+        "8月底前完成",
+        "国庆节前检查",  # before the holiday: the message's own day
+        "公开了三季度惠民补贴发放名单",
+    ],
+)
+def test_names_and_durations_are_not_dates(text: str) -> None:
+    assert [m for m in find_dates(text, NOW) if not m.weak] == []
+
+
+def test_a_day_written_beside_a_month_dates_the_work() -> None:
+    from nlu.facts import extract
+
+    found = extract("6月份的机关干部学法日今天搞了，参加30人", datetime(2024, 6, 25, 9, tzinfo=CST))
+    assert [(f.value, f.date) for f in found.facts] == [(30, date(2024, 6, 25))]

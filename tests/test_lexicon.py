@@ -67,3 +67,25 @@ def test_the_parser_reads_its_cue_words_from_the_data():
     assert facts._GREET.pattern == cue_source("greet")
     assert facts._RETRACT.pattern == cue_source("retract")
     assert re.search(facts._PERSON_WORDS, "帮一个农民工")
+
+
+def test_broken_date_words_are_each_reported(tmp_path):
+    from nlu.dates import DATE_WORDS_FILE
+    from nlu.lexicon import date_word_problems
+
+    data = yaml.safe_load(DATE_WORDS_FILE.read_text("utf-8"))
+    data["holidays"]["Children's Day"] = ["六一"]  # not a public holiday in the calendar
+    data["holidays"]["National Day"] = []
+    data["weekend"] = data["weekend"] + data["weekend"][:1]
+    del data["range_joiners"]
+    path = tmp_path / "dates.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    found = {(key, where) for key, where, _ in date_word_problems(path)}
+    assert found == {
+        ("holiday_unknown", "Children's Day"),
+        ("date_words_empty", "holidays/National Day"),
+        ("date_words_missing", "holidays/National Day"),
+        ("date_word_twice", "weekend"),
+        ("date_words_missing", "range_joiners"),
+    }
+    assert date_word_problems() == []
