@@ -7,7 +7,6 @@ activity phrase a number follows) is one feature among many, not the decision.
 
 from __future__ import annotations
 
-import os as _os
 import re
 from collections.abc import Iterator
 
@@ -157,9 +156,6 @@ def segment_features(
     else:
         features.append("last")
     features.append(f"ns:{min(len(segments), 4)}")
-    if _os.environ.get("TZ_EXP_EV"):
-        head = masked(norm[analysis.body_start : segments[0][1] if index else analysis.body_start])
-        features.extend(_ngrams("h:", head[:24], (2,)))
     inside = [m for m in analysis.activities if start <= m.start < end]
     features.extend(f"as:{m.activity.section}" for m in inside if m.activity)
     features.extend(f"am:{m.name}" for m in inside)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -692,26 +691,6 @@ def test_random_messages_never_raise() -> None:
 def test_non_string_input() -> None:
     result = extract(None, NOW)  # type: ignore[arg-type]
     assert result.facts == [] and tuple(result.signals) == SIGNAL_NAMES
-
-
-def test_typical_message_is_fast() -> None:
-    messages = [
-        "今天调解纠纷3件",
-        "昨天在白岩村开展普法宣传两场，发放资料500份",
-        "收到",
-        "上周五组织干部学法1次 参加42人",
-        "今年调解多少件了",
-        "刚才那条写错了，是4件",
-    ]
-    for text in messages:
-        extract(text, NOW)  # warm the caches
-    rounds = 200
-    started = time.perf_counter()
-    for _ in range(rounds):
-        for text in messages:
-            extract(text, NOW)
-    mean_ms = (time.perf_counter() - started) * 1000 / (rounds * len(messages))
-    assert mean_ms < 1.0, mean_ms  # budget 0.5 ms; slack for a shared 2-core machine
 
 
 # --- the taxonomy file ---------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_bind_pattern_is_linear_on_long_whitespace():
     for text in (" " * 100_000 + "x", "绑定" + " " * 100_000 + "x", "本群" + " " * 100_000):
         started = time.perf_counter()
         assert requested_town(text) is None
-        assert time.perf_counter() - started < 0.05
+        assert time.perf_counter() - started < 1.0  # backtracking would take minutes
     assert requested_town("  本群绑定到 双土镇。 ") == "双土镇"
 
 
