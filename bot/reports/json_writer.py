@@ -26,26 +26,26 @@ def shown_value(metric: Metric) -> tuple[Any, str]:
     return json_number(metric.value), metric.unit
 
 
+def fact_dict(metric: Metric) -> dict[str, Any]:
+    """One figure as the JSON report (and the dashboard, bot/web) gives it."""
+    value, unit = shown_value(metric)
+    return {
+        "label": metric.label,
+        "value": value,
+        "unit": unit,
+        "records": metric.records,
+        "kind": metric.kind,
+    }
+
+
 def report_dict(report: ComposedReport) -> dict[str, Any]:
     sections = []
     for section in report.data.sections:
-        facts = []
-        for metric in section.metrics:
-            value, unit = shown_value(metric)
-            facts.append(
-                {
-                    "label": metric.label,
-                    "value": value,
-                    "unit": unit,
-                    "records": metric.records,
-                    "kind": metric.kind,
-                }
-            )
         sections.append(
             {
                 "id": section.id,
                 "title": section.title,
-                "facts": facts,
+                "facts": [fact_dict(metric) for metric in section.metrics],
                 "text": report.section_texts.get(section.id, ""),
             }
         )

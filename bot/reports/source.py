@@ -106,12 +106,15 @@ def load_report_data(
     with_evidence: bool = False,
     comparable_months: int = 1,
     min_confidence: float = 0.0,
+    details: bool = True,
 ) -> ReportData:
     """One town's year in section order, and the year before when the ledger holds it: that
     is, records in at least `comparable_months` of its months (else rises and falls would
-    compare a year with a few days)."""
+    compare a year with a few days). Without `details` only the figures are read (no
+    highlights, no checks of quoted totals): what the dashboard shows, at a page's speed."""
     start, end = year_range(year)
-    summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=None)
+    per_section = None if details else 0
+    summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=per_section)
     prev_start, prev_end = year_range(year - 1)
     previous = []
     if aggregate.months_with_records(session, town_id, prev_start, prev_end) >= comparable_months:
@@ -141,5 +144,9 @@ def load_report_data(
                 previous=_metrics(old or [], [], False) if previous else None,
             )
         )
-    checks = running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
+    checks = (
+        running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
+        if details
+        else []
+    )
     return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)

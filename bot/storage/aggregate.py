@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
@@ -394,7 +394,8 @@ def summarise(
     highlights_per_section: int | None = 5,
 ) -> LedgerSummary:
     """Totals per section and per activity, record counts, uncovered sections and
-    highlights for one town over [start, end] — the input of the year-end report."""
+    highlights for one town over [start, end] — the input of the year-end report.
+    `highlights_per_section=0` reads no highlights (a dashboard needs only the figures)."""
     sections = tuple(sections)
     summary = LedgerSummary(town_id=town_id, start=start, end=end)
     for total in totals(session, town_id, start, end, by_activity=False):
@@ -403,7 +404,49 @@ def summarise(
         summary.activity_totals.setdefault(total.section, []).append(total)
     summary.records = records_per_section(session, town_id, start, end)
     summary.uncovered = [sec for sec in sections if sec not in summary.records]
-    summary.highlights = highlights(
-        session, town_id, start, end, per_section=highlights_per_section
-    )
+    if highlights_per_section != 0:
+        summary.highlights = highlights(
+            session, town_id, start, end, per_section=highlights_per_section
+        )
     return summary
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    """One section's month in one summing unit: the facts behind it and, for work that is
+    summed, their sum (rates and stocks are stated, not summed: `value` is None)."""
+
+    section: str
+    month: int
+    unit: str
+    value: Decimal | None
+    records: int
+
+    @property
+    def text(self) -> str | None:
+        return None if self.value is None else display(self.value, self.unit)
+
+
+def monthly(session: Session, town_id: int, start: date, end: date) -> list[MonthFigure]:
+    """Per section, calendar month and unit over [start, end] (one year): the coverage a heat
+    map shows, in one grouped query with the same rules as `totals`."""
+    month = func.extract("month", Fact.fact_date)
+    stated = case(
+        (or_(Fact.unit_normalised == RATE_UNIT, Fact.role == FactRole.STOCK), 1), else_=0
+    )
+    rows = session.execute(
+        select(
+            Fact.section,
+            month,
+            Fact.unit_normalised,
+            stated,
+            func.sum(Fact.value_normalised),
+            func.count(Fact.id),
+        )
+        .where(*_active_in_range(town_id, start, end, None))
+        .group_by(Fact.section, month, Fact.unit_normalised, stated)
+    ).all()
+    return [
+        MonthFigure(sec, int(m), unit, None if is_stated else Decimal(amount), int(count))
+        for sec, m, unit, is_stated, amount, count in rows
+    ]

@@ -216,3 +216,28 @@ class Fact(Base):
     corrected_by = relationship("Message", foreign_keys=[corrected_by_message_id])
     person = relationship("Person")
     town = relationship("Town")
+
+
+class WebRole:
+    """Who may see what on the dashboard (bot/web): a supervisor their own town, the county
+    office every town of the ledger (one ledger database serves one county)."""
+
+    SUPERVISOR = "supervisor"
+    COUNTY = "county"
+    ALL = (SUPERVISOR, COUNTY)
+
+
+class WebUser(Base):
+    """A dashboard login (`taizhang web user add`); the password is kept only as a hash."""
+
+    __tablename__ = "web_users"
+
+    id = Column(Integer, primary_key=True)
+    login = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(100), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False)
+    town_id = Column(Integer, ForeignKey("towns.id"))  # set for a supervisor, None for county
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    town = relationship("Town")
