@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.reports.figures import json_number
-from bot.reports.model import ComposedReport, Metric
+from bot.reports.model import ComposedReport, Metric, SectionData
 from bot.storage.units import WAN, is_money
 
 
@@ -27,7 +27,7 @@ def shown_value(metric: Metric) -> tuple[Any, str]:
 
 
 def fact_dict(metric: Metric) -> dict[str, Any]:
-    """One figure as the JSON report (and the dashboard, bot/web) gives it."""
+    """One figure as the JSON gives it (the county view reuses it, so both agree)."""
     value, unit = shown_value(metric)
     return {
         "label": metric.label,
@@ -38,6 +38,10 @@ def fact_dict(metric: Metric) -> dict[str, Any]:
     }
 
 
+def section_facts(section: SectionData) -> list[dict[str, Any]]:
+    return [fact_dict(metric) for metric in section.metrics]
+
+
 def report_dict(report: ComposedReport) -> dict[str, Any]:
     sections = []
     for section in report.data.sections:
@@ -45,7 +49,7 @@ def report_dict(report: ComposedReport) -> dict[str, Any]:
             {
                 "id": section.id,
                 "title": section.title,
-                "facts": [fact_dict(metric) for metric in section.metrics],
+                "facts": section_facts(section),
                 "text": report.section_texts.get(section.id, ""),
             }
         )

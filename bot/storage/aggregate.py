@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
@@ -256,6 +256,30 @@ def months_with_records(session: Session, town_id: int, start: date, end: date) 
     return len({(day.year, day.month) for day in days})
 
 
+def records_by_month(
+    session: Session, town_id: int, start: date, end: date
+) -> dict[str, dict[int, int]]:
+    """Active facts per section and calendar month of the range ({section: {month: n}}):
+    the coverage heat map (section x month) of the group picture and the county view."""
+    month = extract("month", Fact.fact_date)
+    rows = session.execute(
+        select(Fact.section, month, func.count(Fact.id))
+        .where(*_active_in_range(town_id, start, end, None))
+        .group_by(Fact.section, month)
+    ).all()
+    result: dict[str, dict[int, int]] = defaultdict(dict)
+    for sec, number, count in rows:
+        result[sec][int(number)] = int(count)
+    return dict(result)
+
+
+def last_record_date(session: Session, town_id: int, start: date, end: date) -> date | None:
+    """The date of the town's latest active fact in the range (None: nothing recorded)."""
+    return session.execute(
+        select(func.max(Fact.fact_date)).where(*_active_in_range(town_id, start, end, None))
+    ).scalar_one_or_none()
+
+
 def uncovered_sections(
     session: Session,
     town_id: int,
@@ -430,7 +454,7 @@ class MonthFigure:
 def monthly(session: Session, town_id: int, start: date, end: date) -> list[MonthFigure]:
     """Per section, calendar month and unit over [start, end] (one year): the coverage a heat
     map shows, in one grouped query with the same rules as `totals`."""
-    month = func.extract("month", Fact.fact_date)
+    month = extract("month", Fact.fact_date)
     stated = case(
         (or_(Fact.unit_normalised == RATE_UNIT, Fact.role == FactRole.STOCK), 1), else_=0
     )
