@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     # Signs the login cookie; unset, a random one is kept in <data_dir>/web-secret (mode 600).
     web_secret: SecretStr | None = None
     web_session_hours: int = 12
+    county_name: str | None = None  # the county page's title (default: data/report/county.yml)
 
     class Config:
         env_prefix = "TAIZHANG_"

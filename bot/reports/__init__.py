@@ -106,9 +106,12 @@ def report_data(
     evidence: bool = False,
     settings: Settings | None = None,
     phrases: Phrasebook | None = None,
+    details: bool = True,
 ) -> ReportData:
     """One town's figures for the year exactly as its draft reads them (the county view
-    calls this too, so a town's column and the town's own report cannot differ)."""
+    calls this too, so a town's column and the town's own report cannot differ). Without
+    `details`, only the figures: no highlights or quoted-total checks (the county view and
+    the dashboard need none, and a town's highlights are thousands of rows)."""
     from bot.reports.source import load_report_data
 
     settings = settings or get_settings()
@@ -125,6 +128,7 @@ def report_data(
         with_evidence=evidence,
         comparable_months=int(phrases.setting("comparable_months")),
         min_confidence=settings.confidence_threshold,
+        details=details,
     )
 
 

@@ -1,7 +1,8 @@
 """The figures of the town page, read through the report's own code.
 
-Totals per section and activity are `load_report_data` (bot.reports.source) shaped by the
-JSON report's `fact_dict`, so the page and `taizhang report --format json` cannot differ;
+Totals per section and activity are `report_data` (bot.reports: as the draft and the county
+roll-up read a town) shaped by the JSON report's `fact_dict`, so the page and `taizhang
+report --format json` cannot differ;
 the heat map, the quarter's uncovered sections and last year's records come from
 bot.storage.aggregate. Nothing here queries the ledger itself.
 """
@@ -14,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.reports import report_data
 from bot.reports.json_writer import fact_dict, shown_value
 from bot.reports.model import Metric, SectionData
-from bot.reports.phrasebook import load_phrasebook
-from bot.reports.source import load_report_data, year_range
+from bot.reports.source import year_range
 from bot.storage import aggregate
 from bot.storage.models import Town
 from bot.storage.units import normalise, plain
@@ -108,16 +109,7 @@ def quarter_of(year: int, today: date) -> tuple[int, date, date]:
 
 def town_view(session: Session, town: Town, year: int, today: date) -> dict[str, Any]:
     """Everything the town page shows, as plain JSON-ready data."""
-    phrases = load_phrasebook()
-    data = load_report_data(
-        session,
-        int(town.id),
-        str(town.name),
-        year,
-        today,
-        comparable_months=int(phrases.setting("comparable_months")),
-        details=False,
-    )
+    data = report_data(session, town, year, as_of=today, details=False)
     last_year = aggregate.records_per_section(session, int(town.id), *year_range(year - 1))
     sections = [_section_view(s, last_year.get(s.id, 0), year) for s in data.sections]
     titles = {s.id: s.title for s in data.sections}

@@ -42,7 +42,7 @@
     animation: false,
     legend: { data: [view.year + "年", (view.year - 1) + "年"] },
     tooltip: { trigger: "axis" },
-    grid: { left: 10, right: 20, top: 40, bottom: 10, containLabel: true },
+    grid: { left: 50, right: 20, top: 40, bottom: 10, containLabel: true },
     xAxis: { type: "category", data: sections.map(function (s) { return s.short; }),
              axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: "value", name: "记录条数" },
