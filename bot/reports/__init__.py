@@ -107,11 +107,13 @@ def report_data(
     settings: Settings | None = None,
     phrases: Phrasebook | None = None,
     details: bool = True,
+    previous: bool = True,
 ) -> ReportData:
     """One town's figures for the year exactly as its draft reads them (the county view
     calls this too, so a town's column and the town's own report cannot differ). Without
     `details`, only the figures: no highlights or quoted-total checks (the county view and
-    the dashboard need none, and a town's highlights are thousands of rows)."""
+    the dashboard need none, and a town's highlights are thousands of rows); without
+    `previous`, not the year before either (the county roll-up compares no years)."""
     from bot.reports.source import load_report_data
 
     settings = settings or get_settings()
@@ -129,6 +131,7 @@ def report_data(
         comparable_months=int(phrases.setting("comparable_months")),
         min_confidence=settings.confidence_threshold,
         details=details,
+        with_previous=previous,
     )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 COUNTY_PHRASES = data_file("report", "county.yml")
 FORMATS = {"docx": ".docx", "json": ".json", "xlsx": ".xlsx"}
 MONTHS = tuple(range(1, 13))
+READ_CONNECTIONS = 2
 
 
 class CountyError(ReportError):
@@ -192,12 +194,14 @@ def read_town(
     session: Session, town: Any, year: int, as_of: date, source: str, settings: Settings
 ) -> TownColumn:
     """One town as its own report reads it, plus its records per section and month."""
-    data = report_data(session, town, year, as_of=as_of, settings=settings, details=False)
+    data = report_data(
+        session, town, year, as_of=as_of, settings=settings, details=False, previous=False
+    )
     start, end = year_range(year)
     return TownColumn(
         data=data,
         source=source,
-        months=aggregate.records_by_month(session, town.id, start, end),
+        months=aggregate.month_records(data.by_month),
         last_record=aggregate.last_record_date(session, town.id, start, end),
     )
 
@@ -210,14 +214,21 @@ def _read_ledger(
     settings: Settings,
     only: set[str] | None,
 ) -> list[TownColumn]:
+    from bot.storage.models import Town
     from bot.storage.registry import list_towns
 
     with factory() as session:
-        return [
-            read_town(session, town, year, as_of, label, settings)
-            for town in list_towns(session)
-            if only is None or town.name in only
-        ]
+        ids = [t.id for t in list_towns(session) if only is None or t.name in only]
+
+    def read(town_id: int) -> TownColumn:
+        with factory() as session:
+            town = session.get(Town, town_id)
+            return read_town(session, town, year, as_of, label, settings)
+
+    # Two connections: the database groups one town's year while Python regroups another's
+    # (20 towns of 1,000,000 facts: 1.4 s read one after the other, see bench/bench_web.py).
+    with ThreadPoolExecutor(max_workers=READ_CONNECTIONS) as pool:
+        return list(pool.map(read, ids))
 
 
 def _open(ledger: Ledger) -> tuple[Callable[[], Session], Callable[[], None]]:

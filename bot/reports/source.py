@@ -107,18 +107,23 @@ def load_report_data(
     comparable_months: int = 1,
     min_confidence: float = 0.0,
     details: bool = True,
+    with_previous: bool = True,
 ) -> ReportData:
     """One town's year in section order, and the year before when the ledger holds it: that
     is, records in at least `comparable_months` of its months (else rises and falls would
     compare a year with a few days). Without `details` only the figures are read (no
-    highlights, no checks of quoted totals): what the dashboard shows, at a page's speed."""
+    highlights, no checks of quoted totals): what the dashboard shows, at a page's speed.
+    Without `with_previous` the year before is not read at all (the county roll-up)."""
     start, end = year_range(year)
     per_section = None if details else 0
     summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=per_section)
-    prev_start, prev_end = year_range(year - 1)
     previous = []
-    if aggregate.months_with_records(session, town_id, prev_start, prev_end) >= comparable_months:
-        previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
+    previous_records: dict[str, int] = {}
+    if with_previous:
+        before = aggregate.cube(session, town_id, *year_range(year - 1))
+        previous_records = before.records_per_section()
+        if before.months_with_records() >= comparable_months:
+            previous = before.totals(by_activity=True)
     previous_by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
     for total in previous:
         previous_by_section[total.section].append(total)
@@ -142,6 +147,7 @@ def load_report_data(
                 ),
                 records=summary.records.get(section_id, 0),
                 previous=_metrics(old or [], [], False) if previous else None,
+                previous_records=previous_records.get(section_id, 0) if with_previous else None,
             )
         )
     checks = (
@@ -149,4 +155,7 @@ def load_report_data(
         if details
         else []
     )
-    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)
+    by_month = summary.cube.monthly() if summary.cube is not None else []
+    return ReportData(
+        town=town_name, year=year, sections=sections, as_of=as_of, checks=checks, by_month=by_month
+    )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -188,9 +189,31 @@ class Fact(Base):
 
     __tablename__ = "facts"
     __table_args__ = (
-        # totals by (town, section, date) and by (town, date) over active facts
+        # totals by (town, section, date) and by (town, date) over active facts; on
+        # PostgreSQL the second covers what a town's year is grouped by (aggregate.cube), so
+        # that query reads the index alone
         Index("ix_facts_totals", "town_id", "section", "fact_date", "status"),
-        Index("ix_facts_town_date", "town_id", "fact_date"),
+        Index(
+            "ix_facts_town_date",
+            "town_id",
+            "fact_date",
+            postgresql_include=[
+                "status",
+                "section",
+                "activity",
+                "unit_normalised",
+                "role",
+                "value_normalised",
+            ],
+        ),
+        # the few rates and stocks, whose latest value is looked up (aggregate._latest_stated)
+        Index(
+            "ix_facts_stated",
+            "town_id",
+            "fact_date",
+            postgresql_where=text("unit_normalised = '%' OR role = 'stock'"),
+            sqlite_where=text("unit_normalised = '%' OR role = 'stock'"),
+        ),
     )
 
     id = Column(Integer, primary_key=True)

@@ -3,8 +3,9 @@
 Totals per section and activity are `report_data` (bot.reports: as the draft and the county
 roll-up read a town) shaped by the JSON report's `fact_dict`, so the page and `taizhang
 report --format json` cannot differ;
-the heat map, the quarter's uncovered sections and last year's records come from
-bot.storage.aggregate. Nothing here queries the ledger itself.
+the heat map, the quarter's uncovered sections and last year's records are regroupings of
+the same read (bot.storage.aggregate's cube). Only the drill-down lists facts itself,
+through aggregate.highlights.
 """
 
 from __future__ import annotations
@@ -76,10 +77,10 @@ def _section_view(section: SectionData, previous_records: int, year: int) -> dic
     }
 
 
-def heat_map(session: Session, town_id: int, year: int, order: list[str]) -> list[dict[str, Any]]:
+def heat_map(figures: list[aggregate.MonthFigure], year: int, order: list[str]) -> list[dict]:
     """One cell per section and month with its records and its summed figures ('12件')."""
     cells: dict[tuple[str, int], dict[str, Any]] = {}
-    for item in aggregate.monthly(session, town_id, *year_range(year)):
+    for item in figures:
         cell = cells.setdefault(
             (item.section, item.month),
             {"section": item.section, "month": item.month, "records": 0, "figures": []},
@@ -108,21 +109,23 @@ def quarter_of(year: int, today: date) -> tuple[int, date, date]:
 
 
 def town_view(session: Session, town: Town, year: int, today: date) -> dict[str, Any]:
-    """Everything the town page shows, as plain JSON-ready data."""
+    """Everything the town page shows, as plain JSON-ready data: one read of the town's
+    year and of the year before (report_data), regrouped here."""
     data = report_data(session, town, year, as_of=today, details=False)
-    last_year = aggregate.records_per_section(session, int(town.id), *year_range(year - 1))
-    sections = [_section_view(s, last_year.get(s.id, 0), year) for s in data.sections]
+    sections = [_section_view(s, s.previous_records or 0, year) for s in data.sections]
     titles = {s.id: s.title for s in data.sections}
     quarter, q_start, q_end = quarter_of(year, today)
-    uncovered = aggregate.uncovered_sections(session, int(town.id), q_start, q_end)
+    by_month = aggregate.month_records(data.by_month)
+    quarter_months = range(q_start.month, q_end.month + 1)
+    uncovered = [s for s in titles if not any(by_month.get(s, {}).get(m) for m in quarter_months)]
     return {
         "town": {"id": int(town.id), "name": str(town.name)},
         "year": year,
         "as_of": today.isoformat(),
         "records": sum(s["records"] for s in sections),
-        "previous_records": sum(last_year.values()),
+        "previous_records": sum(s["previous_records"] for s in sections),
         "sections": sections,
-        "heat_map": heat_map(session, int(town.id), year, list(titles)),
+        "heat_map": heat_map(data.by_month, year, list(titles)),
         "quarter": {
             "number": quarter,
             "start": q_start.isoformat(),
