@@ -211,36 +211,45 @@ _STATED = or_(Fact.unit_normalised == RATE_UNIT, Fact.role == FactRole.STOCK)
 
 def _latest_stated(session: Session, conditions: list) -> list[Total]:
     """Rates and stocks per (section, activity, unit): the most recently dated value, later
-    messages winning ties. A stock restated through the year is one figure, not a sum."""
-    rows = session.execute(
+    messages winning ties. A stock restated through the year is one figure, not a sum.
+    The database ranks them, so only one row per figure comes back (a town's year may
+    state a rate hundreds of times)."""
+    group = (Fact.section, Fact.activity, Fact.unit_normalised)
+    newest_first = (Fact.fact_date.desc(), Message.sent_at.desc(), Fact.id.desc())
+    ranked = (
         select(
-            Fact.section,
-            Fact.activity,
-            Fact.unit_normalised,
-            Fact.value_normalised,
-            Fact.fact_date,
+            *group,
+            Fact.value_normalised.label("value"),
+            Fact.fact_date.label("day"),
+            func.row_number().over(partition_by=group, order_by=newest_first).label("rank"),
+            func.count().over(partition_by=group).label("records"),
         )
         .join(Message, Message.id == Fact.message_id)
         .where(*conditions, _STATED)
-        .order_by(Fact.fact_date, Message.sent_at, Fact.id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            ranked.c.section,
+            ranked.c.activity,
+            ranked.c.unit_normalised,
+            ranked.c.value,
+            ranked.c.day,
+            ranked.c.records,
+        ).where(ranked.c.rank == 1)
     ).all()
-    latest: dict[tuple[str, str, str], tuple[Decimal, date]] = {}
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for sec, activity, unit, amount, day in rows:
-        latest[(sec, activity, unit)] = (Decimal(amount), day)
-        counts[(sec, activity, unit)] += 1
     return [
         Total(
             sec,
             activity,
             unit,
-            amount,
-            counts[(sec, activity, unit)],
+            Decimal(amount),
+            int(records),
             is_rate=unit == RATE_UNIT,
             as_of=day,
             is_stock=unit != RATE_UNIT,
         )
-        for (sec, activity, unit), (amount, day) in latest.items()
+        for sec, activity, unit, amount, day, records in rows
     ]
 
 

@@ -213,6 +213,15 @@ class Fact(Base):
             "fact_date",
             postgresql_where=text("unit_normalised = '%' OR role = 'stock'"),
             sqlite_where=text("unit_normalised = '%' OR role = 'stock'"),
+            postgresql_include=[
+                "status",
+                "section",
+                "activity",
+                "unit_normalised",
+                "value_normalised",
+                "message_id",
+                "id",
+            ],
         ),
     )
 

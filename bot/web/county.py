@@ -26,7 +26,7 @@ from bot.web.dashboard import short_title
 from bot.web.downloads import file_response
 from bot.web.render import render
 from bot.web.state import LEDGER, SETTINGS
-from bot.web.texts import months, text
+from bot.web.texts import text
 
 dumps = partial(json.dumps, ensure_ascii=False)
 DOWNLOADS = {"summary.docx": "docx", "summary.xlsx": "xlsx"}
@@ -50,13 +50,26 @@ def county_data(request: web.Request, year: int) -> dict[str, Any]:
     return data
 
 
+def chart_data(data: dict[str, Any]) -> dict[str, Any]:
+    """What the county chart draws: towns by sections, records per cell."""
+    return {
+        "year": data["year"],
+        "short_titles": data["short_titles"],
+        "sections": [s["id"] for s in data["summary"]["sections"]],
+        "towns": [
+            {"town": t["town"], "id": t["id"], "records": [s["records"] for s in t["sections"]]}
+            for t in data["towns"]
+        ],
+    }
+
+
 async def county_page(request: web.Request) -> web.Response:
     year = params.year(request)
     try:
         data = await asyncio.to_thread(county_data, request, year)
     except CountyError as error:  # no town in the ledger yet: say so, politely
         return render(request, "error.html", {"message": str(error)}, status=404)
-    return render(request, "county.html", {"county": data, "months": months()})
+    return render(request, "county.html", {"county": data, "chart": chart_data(data)})
 
 
 async def county_api(request: web.Request) -> web.Response:

@@ -4,15 +4,15 @@
   var data = JSON.parse(document.getElementById("county-data").textContent);
   var towns = data.towns;
   if (!towns.length) { return; }
-  var sectionIds = towns[0].sections.map(function (s) { return s.id; });
+  var sectionIds = data.sections;
   var names = towns.map(function (t) { return t.town; }).reverse();
   var cells = [];
   var maxRecords = 1;
   towns.forEach(function (town, row) {
-    town.sections.forEach(function (s, col) {
-      maxRecords = Math.max(maxRecords, s.records);
-      cells.push({ value: [col, towns.length - 1 - row, s.records], town: town,
-                   itemStyle: s.records ? undefined : { color: "#f5b7b1" } });
+    town.records.forEach(function (records, col) {
+      maxRecords = Math.max(maxRecords, records);
+      cells.push({ value: [col, towns.length - 1 - row, records], town: town,
+                   itemStyle: records ? undefined : { color: "#f5b7b1" } });
     });
   });
   var chart = echarts.init(document.getElementById("county-heatmap"), null, { renderer: "canvas" });
