@@ -139,3 +139,34 @@ def test_a_message_said_right_after_a_puppet_error_is_answered(
     assert after == before  # the error event did not end the stream
     assert sorted(v for _, v, _ in facts_of(session_factory)) == [3.0, 5.0]
     assert [m.text for m in handler.seen] == ["今天调解纠纷3件", "今天调解纠纷5件"]
+
+
+def test_progress_picture_arrives_as_an_image_file(server_dir, handler, settings):
+    """ "@法治台账 看看进度" through the official server: the PNG crosses the gRPC wire as a
+    FileBox the puppet reads as image/png."""
+
+    async def scenario() -> None:
+        server = await OfficialServer.start(server_dir)
+        try:
+            async with running_channel(
+                handler,
+                settings=settings,
+                timings=TIMINGS,
+                token=TOKEN,
+                endpoint=server.endpoint,
+                connect_timeout=30,
+            ) as channel:
+                server.say("今天调解纠纷3件")
+                server.say("看看进度")
+                assert await wait_until(lambda: any("file" in s for s in server.sent), 60)
+                assert await channel.idle(30)
+                return list(server.sent)
+        finally:
+            await server.stop()
+
+    sent = asyncio.run(asyncio.wait_for(scenario(), 120))
+    [image] = [s for s in sent if "file" in s]
+    assert image["conversationId"] == ROOM
+    assert image["file"].endswith("年台账进度.png") and image["mediaType"] == "image/png"
+    assert image["head"] == "89504e470d0a1a0a" and image["size"] > 10_000  # a real PNG
+    assert sent.index(image) == 2  # after the answer's text
