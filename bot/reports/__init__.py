@@ -106,9 +106,11 @@ def report_data(
     evidence: bool = False,
     settings: Settings | None = None,
     phrases: Phrasebook | None = None,
+    figures_only: bool = False,
 ) -> ReportData:
     """One town's figures for the year exactly as its draft reads them (the county view
-    calls this too, so a town's column and the town's own report cannot differ)."""
+    calls this too, so a town's column and the town's own report cannot differ);
+    `figures_only` leaves out what only the prose needs (see load_report_data)."""
     from bot.reports.source import load_report_data
 
     settings = settings or get_settings()
@@ -125,6 +127,7 @@ def report_data(
         with_evidence=evidence,
         comparable_months=int(phrases.setting("comparable_months")),
         min_confidence=settings.confidence_threshold,
+        figures_only=figures_only,
     )
 
 

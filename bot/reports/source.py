@@ -106,15 +106,22 @@ def load_report_data(
     with_evidence: bool = False,
     comparable_months: int = 1,
     min_confidence: float = 0.0,
+    figures_only: bool = False,
 ) -> ReportData:
     """One town's year in section order, and the year before when the ledger holds it: that
     is, records in at least `comparable_months` of its months (else rises and falls would
-    compare a year with a few days)."""
+    compare a year with a few days). With `figures_only`, the same figures without what only
+    the prose needs (highlights, the year before, running-total checks): the county view."""
     start, end = year_range(year)
-    summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=None)
+    summary = aggregate.summarise(
+        session, town_id, start, end, highlights_per_section=0 if figures_only else None
+    )
     prev_start, prev_end = year_range(year - 1)
     previous = []
-    if aggregate.months_with_records(session, town_id, prev_start, prev_end) >= comparable_months:
+    before = (
+        0 if figures_only else aggregate.months_with_records(session, town_id, prev_start, prev_end)
+    )
+    if before >= comparable_months and not figures_only:
         previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
     previous_by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
     for total in previous:
@@ -141,5 +148,9 @@ def load_report_data(
                 previous=_metrics(old or [], [], False) if previous else None,
             )
         )
-    checks = running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
+    checks = []
+    if not figures_only:
+        checks = running_total_mismatches(
+            session, town_id, start, end, min_confidence=min_confidence
+        )
     return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)

@@ -427,7 +427,8 @@ def summarise(
         summary.activity_totals.setdefault(total.section, []).append(total)
     summary.records = records_per_section(session, town_id, start, end)
     summary.uncovered = [sec for sec in sections if sec not in summary.records]
-    summary.highlights = highlights(
-        session, town_id, start, end, per_section=highlights_per_section
-    )
+    if highlights_per_section != 0:  # 0: figures only (the county view reads no prose)
+        summary.highlights = highlights(
+            session, town_id, start, end, per_section=highlights_per_section
+        )
     return summary
