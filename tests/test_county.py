@@ -158,9 +158,9 @@ def test_a_town_in_two_ledgers_is_refused(sqlite_template, settings, tmp_path):
 def test_cli_writes_the_draft_and_the_workbook(cli, settings, session_factory, tmp_path):
     fill(session_factory, TOWNS)
     args = ("--year", str(YEAR), "--as-of", AS_OF.isoformat(), "--name", "青山县")
-    for fmt in ("docx", "xlsx"):
-        out = tmp_path / f"county.{fmt}"
-        result = cli("county", *args, "--format", fmt, "-o", str(out))
+    for fmt, source in (("docx", ()), ("xlsx", ("--db", settings.effective_database_url))):
+        out = tmp_path / f"county.{fmt}"  # the configured ledger, then the same one by --db
+        result = cli("county", *args, *source, "--format", fmt, "-o", str(out))
         assert result.exit_code == 0, result.output
         assert str(out) in result.output and "共汇总4个乡镇" in result.output
     view = read_county([session_factory], YEAR, as_of=AS_OF, settings=settings, county="青山县")

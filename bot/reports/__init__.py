@@ -106,14 +106,13 @@ def report_data(
     evidence: bool = False,
     settings: Settings | None = None,
     phrases: Phrasebook | None = None,
-    details: bool = True,
-    previous: bool = True,
+    figures_only: bool = False,
+    previous: bool | None = None,
 ) -> ReportData:
     """One town's figures for the year exactly as its draft reads them (the county view
-    calls this too, so a town's column and the town's own report cannot differ). Without
-    `details`, only the figures: no highlights or quoted-total checks (the county view and
-    the dashboard need none, and a town's highlights are thousands of rows); without
-    `previous`, not the year before either (the county roll-up compares no years)."""
+    calls this too, so a town's column and the town's own report cannot differ);
+    `figures_only` leaves out what only the prose needs (see load_report_data), and with
+    it the year before unless `previous` (the dashboard compares years, the county not)."""
     from bot.reports.source import load_report_data
 
     settings = settings or get_settings()
@@ -130,7 +129,7 @@ def report_data(
         with_evidence=evidence,
         comparable_months=int(phrases.setting("comparable_months")),
         min_confidence=settings.confidence_threshold,
-        details=details,
+        figures_only=figures_only,
         with_previous=previous,
     )
 

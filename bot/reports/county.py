@@ -194,9 +194,7 @@ def read_town(
     session: Session, town: Any, year: int, as_of: date, source: str, settings: Settings
 ) -> TownColumn:
     """One town as its own report reads it, plus its records per section and month."""
-    data = report_data(
-        session, town, year, as_of=as_of, settings=settings, details=False, previous=False
-    )
+    data = report_data(session, town, year, as_of=as_of, settings=settings, figures_only=True)
     start, end = year_range(year)
     return TownColumn(
         data=data,

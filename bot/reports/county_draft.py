@@ -84,12 +84,12 @@ def compose_county(view: CountyView) -> list[Block]:
     if not view.records:
         blocks.append(Block("body", p.say("opening_empty", **values)))
     else:
+        covered_all = sum(1 for t in view.towns if not t.uncovered)
+        coverage = p.say(
+            "opening_coverage", "some" if covered_all else "none", covered_all=covered_all
+        )
         opening = p.say(
-            "opening",
-            towns=len(view.towns),
-            records=view.records,
-            covered_all=sum(1 for t in view.towns if not t.uncovered),
-            **values,
+            "opening", towns=len(view.towns), records=view.records, coverage=coverage, **values
         )
         if view.as_of < date(view.year, 12, 31):
             opening += p.say("opening_to_date_note", as_of=chinese_date(view.as_of, True))

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from bot.reports.county import CountyView, chinese_day, county_phrases, month_counts
 from bot.reports.evidence import header_sheet
 from bot.reports.json_writer import fact_dict, section_facts
+from nlu.sections import short_titles
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[str], first_width: int = 24):
@@ -23,6 +24,7 @@ def write_county_xlsx(view: CountyView, path: Path) -> Path:
     none = county_phrases().get("none")
     separator = county_phrases().get("list_separator")
     titles = {s.id: s.title for s in view.towns[0].data.sections} if view.towns else {}
+    short = short_titles()  # a list of long titles reads badly: 纲要 titles hold commas
     workbook = Workbook(write_only=True)
 
     towns = _sheet(workbook, cfg["towns_sheet"], [cfg["towns_first_column"], *_name(view)])
@@ -38,7 +40,7 @@ def write_county_xlsx(view: CountyView, path: Path) -> Path:
     towns.append(
         [
             cfg["towns_uncovered_row"],
-            *(separator.join(titles[s] for s in t.uncovered) or none for t in view.towns),
+            *(separator.join(short[s] for s in t.uncovered) or none for t in view.towns),
         ]
     )
 

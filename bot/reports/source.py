@@ -106,20 +106,23 @@ def load_report_data(
     with_evidence: bool = False,
     comparable_months: int = 1,
     min_confidence: float = 0.0,
-    details: bool = True,
-    with_previous: bool = True,
+    figures_only: bool = False,
+    with_previous: bool | None = None,
 ) -> ReportData:
     """One town's year in section order, and the year before when the ledger holds it: that
     is, records in at least `comparable_months` of its months (else rises and falls would
-    compare a year with a few days). Without `details` only the figures are read (no
-    highlights, no checks of quoted totals): what the dashboard shows, at a page's speed.
-    Without `with_previous` the year before is not read at all (the county roll-up)."""
+    compare a year with a few days). With `figures_only`, the same figures without what only
+    the prose needs (highlights, running-total checks) and, unless `with_previous`, without
+    the year before: the county view (no year before) and the dashboard (with it)."""
+    if with_previous is None:
+        with_previous = not figures_only
     start, end = year_range(year)
-    per_section = None if details else 0
-    summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=per_section)
+    summary = aggregate.summarise(
+        session, town_id, start, end, highlights_per_section=0 if figures_only else None
+    )
     previous = []
     previous_records: dict[str, int] = {}
-    if with_previous:
+    if with_previous:  # one read of the year before: its records, and its figures if whole
         before = aggregate.cube(session, town_id, *year_range(year - 1))
         previous_records = before.records_per_section()
         if before.months_with_records() >= comparable_months:
@@ -150,11 +153,11 @@ def load_report_data(
                 previous_records=previous_records.get(section_id, 0) if with_previous else None,
             )
         )
-    checks = (
-        running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
-        if details
-        else []
-    )
+    checks = []
+    if not figures_only:
+        checks = running_total_mismatches(
+            session, town_id, start, end, min_confidence=min_confidence
+        )
     by_month = summary.cube.monthly() if summary.cube is not None else []
     return ReportData(
         town=town_name, year=year, sections=sections, as_of=as_of, checks=checks, by_month=by_month

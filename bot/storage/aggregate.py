@@ -422,8 +422,7 @@ def summarise(
     highlights_per_section: int | None = 5,
 ) -> LedgerSummary:
     """Totals per section and per activity, record counts, uncovered sections and
-    highlights for one town over [start, end] — the input of the year-end report.
-    `highlights_per_section=0` reads no highlights (a dashboard needs only the figures)."""
+    highlights for one town over [start, end] — the input of the year-end report."""
     sections = tuple(sections)
     summary = LedgerSummary(town_id=town_id, start=start, end=end)
     summary.cube = cube(session, town_id, start, end)
@@ -433,7 +432,7 @@ def summarise(
         summary.activity_totals.setdefault(total.section, []).append(total)
     summary.records = summary.cube.records_per_section()
     summary.uncovered = [sec for sec in sections if sec not in summary.records]
-    if highlights_per_section != 0:
+    if highlights_per_section != 0:  # 0: figures only (the county view reads no prose)
         summary.highlights = highlights(
             session, town_id, start, end, per_section=highlights_per_section
         )

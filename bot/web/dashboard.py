@@ -111,7 +111,7 @@ def quarter_of(year: int, today: date) -> tuple[int, date, date]:
 def town_view(session: Session, town: Town, year: int, today: date) -> dict[str, Any]:
     """Everything the town page shows, as plain JSON-ready data: one read of the town's
     year and of the year before (report_data), regrouped here."""
-    data = report_data(session, town, year, as_of=today, details=False)
+    data = report_data(session, town, year, as_of=today, figures_only=True, previous=True)
     sections = [_section_view(s, s.previous_records or 0, year) for s in data.sections]
     titles = {s.id: s.title for s in data.sections}
     quarter, q_start, q_end = quarter_of(year, today)
