@@ -258,3 +258,68 @@ def test_accounts_from_the_command_line(cli, session_factory, seeded):
     short = cli("web", "user", "add", "qian", "--role", "county", "--password", "short")
     assert short.exit_code == 1 and "太短" in short.output
     assert cli("web", "user", "remove", "nobody").exit_code == 1
+
+
+def test_chat_text_is_shown_as_text_never_run(server, seeded, session_factory):
+    """A message is untrusted input: its words appear escaped on the drill-down page."""
+    from datetime import date, datetime, timezone
+
+    from bot.storage.models import Fact, Message, Person, Room
+
+    hostile = '调解纠纷1件<script>alert("x")</script><img src=x onerror=alert(1)>'
+    with session_factory() as session:
+        person = session.query(Person).filter_by(town_id=seeded.town_a).first()
+        room = session.query(Room).filter_by(town_id=seeded.town_a).first()
+        message = Message(
+            channel="test",
+            channel_message_id="hostile-1",
+            channel_room_id=room.channel_room_id,
+            channel_sender_id=person.channel_person_id,
+            room_id=room.id,
+            person_id=person.id,
+            sent_at=datetime(YEAR, 3, 3, 2, 0, tzinfo=timezone.utc),
+            text=hostile,
+            status="logged",
+        )
+        session.add(message)
+        session.add(
+            Fact(
+                message=message,
+                town_id=seeded.town_a,
+                room_id=room.id,
+                person_id=person.id,
+                section="disputes",
+                activity="调解矛盾纠纷",
+                value=1,
+                unit="件",
+                value_normalised=1,
+                unit_normalised="件",
+                fact_date=date(YEAR, 3, 3),
+            )
+        )
+        session.commit()
+    client = login(server, seeded.supervisor_a)
+    page = client.get(
+        f"{server.url}/towns/{seeded.town_a}/messages",
+        params={"year": YEAR, "section": "disputes", "month": 3},
+    ).text
+    assert "&lt;script&gt;alert(" in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+
+
+def test_an_empty_county_says_so(settings, session_factory):
+    from bot.storage.accounts import add_user
+    from bot.web.passwords import hash_password
+
+    with session_factory() as session:
+        add_user(session, "county", "县依法治县办", hash_password(PASSWORD), "county", None)
+        session.commit()
+    live = serve(settings, session_factory)
+    try:
+        client = login(live, "county")
+        page = client.get(f"{live.url}/county?year={YEAR}")
+        api = client.get(f"{live.url}/api/county?year={YEAR}")
+    finally:
+        live.stop()
+    assert page.status_code == 404 and "乡镇" in page.text
+    assert api.status_code == 404 and "乡镇" in api.json()["error"]
