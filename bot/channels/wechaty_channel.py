@@ -2,7 +2,7 @@
 
 It knows nothing of NLU or the ledger: each text message becomes one plain
 `IncomingMessage` for the handler (the dispatcher), and the `Reply`s it returns are sent
-back into the room, mentioning the sender, files as FileBox.
+back into the room, mentioning the sender, files as FileBox (a picture as an image FileBox).
 
 Why this subclass replaces python-wechaty's own event bridge and start loop (0.10.7):
 - its message listener drops repeated ids in an in-memory set (gone after a restart) and

@@ -105,10 +105,9 @@ def _heatmap(ax, coverage: Coverage, sections: list[str], titles: dict[str, str]
     ax.xaxis.tick_top()
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xticks([x - 0.5 for x in range(1, 12)], minor=True)
-    ax.set_yticks([y - 0.5 for y in range(1, len(sections))], minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.5)
-    ax.tick_params(which="minor", length=0)
+    # white lines between the cells (two line collections: cheaper than minor ticks)
+    ax.vlines([x - 0.5 for x in range(1, 12)], -0.5, len(sections) - 0.5, colors="white", lw=1.5)
+    ax.hlines([y - 0.5 for y in range(1, len(sections))], -0.5, 11.5, colors="white", lw=1.5)
     for y, section in enumerate(sections):
         for x, count in enumerate(coverage.row(section)):
             if count:
@@ -187,11 +186,12 @@ def _apply_font(figure) -> None:
     path = cjk_font()
     if path is None:
         return  # logged in cjk_font(); the picture still shows its colours and numbers
+    cache: dict[tuple, FontProperties] = {}
     for text in figure.findobj(Text):
-        weight = text.get_fontweight()
-        text.set_fontproperties(
-            FontProperties(fname=str(path), size=text.get_fontsize(), weight=weight)
-        )
+        key = (text.get_fontsize(), text.get_fontweight())
+        if key not in cache:
+            cache[key] = FontProperties(fname=str(path), size=key[0], weight=key[1])
+        text.set_fontproperties(cache[key])
 
 
 def render_png(coverage: Coverage) -> bytes:
