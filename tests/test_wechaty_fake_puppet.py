@@ -94,8 +94,11 @@ def test_own_mention_is_stripped_with_a_space_or_u2005_separator(
     )
     assert (second.text, second.mentions_bot) == ("本月进度", True)
     assert facts_of(session_factory, "s1") == [("publicity", 2.0, "场")]
-    assert [s.conversation_id for s in puppet.sent] == [ROOM, ROOM]
-    assert [s.mention_ids for s in puppet.sent] == [(LI,), (ZHANG,)]
+    said = [s for s in puppet.sent if s.text is not None]
+    assert [s.conversation_id for s in said] == [ROOM, ROOM]
+    assert [s.mention_ids for s in said] == [(LI,), (ZHANG,)]
+    # "本月进度" asks for the town's progress: its picture follows the answer
+    assert [f.media_type for f in puppet.files_to(ROOM)] == ["image/png"]
 
 
 def test_duplicate_delivery_is_handled_once_also_after_a_restart(
