@@ -150,6 +150,10 @@ def test_every_figure_drills_down_to_its_messages(server, seeded):
             assert found["total"] == fact["records"], fact["label"]
             assert all(row["text"] and row["person"] and row["date"] for row in found["rows"])
             assert {row["activity"] for row in found["rows"]} == {fact["label"]}
+            if fact["kind"] in ("count", "amount"):  # the messages add up to the figure
+                assert found["sum"] == f"{fact['value']}{fact['unit']}", fact["label"]
+            else:
+                assert found["sum"] is None
             checked += 1
     assert checked > 10
     cell = next(c for c in summary["heat_map"] if c["records"])

@@ -190,6 +190,8 @@ def test_county_and_town_pages_show_the_report_figures_and_drill_down(
     assert int(total.get_attribute("data-total")) == figure["records"]
     rows = browser.find_elements(By.CSS_SELECTOR, "#messages tr.message")
     assert len(rows) == figure["records"]
+    assert figure["kind"] == "count"  # so the messages add up to the figure
+    assert browser.find_element(By.ID, "drill-sum").text == f"{figure['value']}{figure['unit']}"
     for message in rows:
         cells = [
             text_of(message.find_element(By.CSS_SELECTOR, f".{c}"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,8 +22,8 @@ from bot.reports.json_writer import fact_dict, shown_value
 from bot.reports.model import Metric, SectionData
 from bot.reports.source import year_range
 from bot.storage import aggregate
-from bot.storage.models import Town
-from bot.storage.units import normalise, plain
+from bot.storage.models import FactRole, Town
+from bot.storage.units import display, normalise, plain
 from nlu.sections import section_by_id
 
 MONTHS = tuple(range(1, 13))
@@ -162,4 +163,15 @@ def drill_down(
         }
         for item in found[:limit]
     ]
-    return {"total": len(found), "shown": len(rows), "rows": rows}
+    return {"total": len(found), "shown": len(rows), "sum": _sum(found, key), "rows": rows}
+
+
+def _sum(found: list[aggregate.Highlight], key: DrillKey) -> str | None:
+    """For a summed figure (a count or an amount), the sum of all its facts as the page
+    writes it ('297件', '6.617万元'); None for a rate, a stock or a mixed list."""
+    if key.activity is None or key.unit is None or not found:
+        return None
+    if any(item.role == FactRole.STOCK or item.unit == aggregate.RATE_UNIT for item in found):
+        return None
+    total = sum((normalise(item.value, item.unit)[0] for item in found), Decimal(0))
+    return display(total, key.unit)
