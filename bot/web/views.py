@@ -7,6 +7,7 @@ import logging
 
 from aiohttp import web
 
+from bot.reports.source import section_titles
 from bot.storage.accounts import find_user
 from bot.web import params
 from bot.web.auth import COOKIE, COOKIES, Viewer
@@ -88,8 +89,6 @@ async def messages_page(request: web.Request) -> web.Response:
         return town.name, drill_down(session, tid, year, key, DRILL_LIMIT)
 
     town_name, found = await read_ledger(request, build)
-    from bot.reports.source import section_titles
-
     context = {
         "town": {"id": tid, "name": town_name},
         "year": year,
