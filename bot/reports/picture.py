@@ -230,3 +230,12 @@ def progress_picture(session: Session, town_id: int, town: str, year: int, as_of
     """The town's progress picture for `year` as of `as_of`, ready for a Reply."""
     coverage = read_coverage(session, town_id, town, year, as_of)
     return Picture(picture_name(town, year), render_png(coverage))
+
+
+def warm_up() -> None:
+    """Import matplotlib and find the CJK font before the first picture is asked for: that
+    costs 1-2 s once per process, which the first "看看进度" would otherwise wait for."""
+    try:
+        render_png(Coverage("", 2000, date(2000, 12, 31), {}))
+    except Exception:  # a missing font is logged in cjk_font(); anything else is logged here
+        log.exception("picture warm-up failed")
