@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bot.message import Picture
 from bot.settings import Settings
 from bot.storage.models import Message, Person, Room, Town
 from nlu.result import ParseResult
@@ -34,7 +35,8 @@ class ActionContext:
 
 @dataclass
 class ActionOutcome:
-    """The message's new status, what to say (plain texts), files to send, and counts.
+    """The message's new status, what to say (plain texts), files and pictures to send,
+    and counts.
 
     `later` is slow work (a report render) the dispatcher runs off the message path, after
     the message is committed, each in its own transaction; what it returns is said then."""
@@ -43,4 +45,5 @@ class ActionOutcome:
     replies: list[str] = field(default_factory=list)
     facts_logged: int = 0
     files: list[Path] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)  # shown in the chat (a chart)
     later: list[Callable[[Session], ActionOutcome]] = field(default_factory=list)

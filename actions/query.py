@@ -8,16 +8,22 @@ spreadsheet. Every figure comes from bot.storage.aggregate, like the report's.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from actions import replies
 from actions.base import ActionContext, ActionOutcome
 from actions.question import Question, read_question
 from bot.paths import safe_file_stem
 from bot.storage import aggregate
-from bot.storage.models import MessageStatus
+from bot.storage.models import MessageStatus, Town
+
+log = logging.getLogger(__name__)
 
 # A group chat answer is at most this many lines; the rest goes into a file.
 MAX_LINES = 10
@@ -283,7 +289,30 @@ def answer(ctx: ActionContext, question: Question) -> ActionOutcome:
     if question.counts_records:
         count = len(_records(ctx, question))
         return _answer(replies.text("query.record_count", records=count, **labels))
-    return totals_table(ctx, question, labels)
+    outcome = totals_table(ctx, question, labels)
+    if is_overview(question):  # "看看进度": the picture follows the text, off the message path
+        year = min(question.period.end, ctx.today).year
+        outcome.later.append(partial(picture_work, town_id=ctx.town.id, year=year, as_of=ctx.today))
+    return outcome
+
+
+def is_overview(question: Question) -> bool:
+    """The whole town's progress, not one section, activity, person or place."""
+    narrowed = (question.section, question.activity, question.person, question.place)
+    return all(item is None for item in narrowed) and question.unit is None
+
+
+def picture_work(session: Session, *, town_id: int, year: int, as_of: date) -> ActionOutcome:
+    """The town's progress picture (bot.reports.picture), run after the text is answered."""
+    from bot.reports.picture import progress_picture
+
+    town = session.get(Town, town_id)
+    try:
+        picture = progress_picture(session, town.id, town.name, year, as_of)
+    except Exception:  # the text answer is already out; the picture is missing, and logged
+        log.exception("progress picture failed", extra={"town_id": town_id, "year": year})
+        return ActionOutcome(MessageStatus.ANSWERED)
+    return ActionOutcome(MessageStatus.ANSWERED, pictures=[picture])
 
 
 def run(ctx: ActionContext) -> ActionOutcome:

@@ -47,7 +47,7 @@ from bot import plausibility
 from bot.answers import answer_kind
 from bot.background import Background
 from bot.inbound import clean_incoming, for_parsing
-from bot.message import IncomingMessage, Reply
+from bot.message import IncomingMessage, Picture, Reply
 from bot.settings import Settings
 from bot.spool import is_database_unavailable
 from bot.storage.messages import find_message, lock_message, stored_messages
@@ -177,7 +177,9 @@ class Dispatcher:
             with self.session_factory() as session:
                 acted = item(session)
                 session.commit()
-            said += self._outcome(acted.status, acted.replies, msg, files=acted.files).replies
+            said += self._outcome(
+                acted.status, acted.replies, msg, files=acted.files, pictures=acted.pictures
+            ).replies
         return said
 
     def process_batch(self, msgs: list[IncomingMessage]) -> list[Outcome]:
@@ -488,7 +490,9 @@ class Dispatcher:
             now=now,
         )
         acted: ActionOutcome = action_for(result.intent)(ctx)
-        outcome = self._outcome(acted.status, acted.replies, msg, files=acted.files)
+        outcome = self._outcome(
+            acted.status, acted.replies, msg, files=acted.files, pictures=acted.pictures
+        )
         outcome.facts_logged = acted.facts_logged
         outcome.later = acted.later
         return outcome
@@ -609,13 +613,22 @@ class Dispatcher:
 
     @staticmethod
     def _outcome(
-        status: str, texts: list[str], msg: IncomingMessage, files: list[Path] | None = None
+        status: str,
+        texts: list[str],
+        msg: IncomingMessage,
+        files: list[Path] | None = None,
+        pictures: list[Picture] | None = None,
     ) -> Outcome:
         mention = msg.sender if msg.room is not None else None
         out = [Reply(text=t, mention=mention) for t in texts]
         for path in files or []:  # the first file goes with the last text ("请查收")
             if out and out[-1].file is None:
-                out[-1] = Reply(text=out[-1].text, mention=mention, file=path)
+                out[-1] = dataclasses.replace(out[-1], file=path)
             else:
                 out.append(Reply(text="", mention=mention, file=path))
+        for picture in pictures or []:  # likewise the first picture
+            if out and out[-1].picture is None:
+                out[-1] = dataclasses.replace(out[-1], picture=picture)
+            else:
+                out.append(Reply(text="", mention=mention, picture=picture))
         return Outcome(status, out)

@@ -33,12 +33,24 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An image to show in the conversation (a chart): a file name and the PNG bytes.
+
+    Bytes, not a path: the picture is made for this one reply, and a channel sends it
+    from memory (Wechaty), saves it (console) or records it (replay)."""
+
+    name: str  # e.g. 白岩镇2024年台账进度.png
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the bot says back; a channel decides how to render the mention and the file."""
 
     text: str
     mention: str | None = None  # sender id to @-mention (the channel puts "@name" in front)
     file: Path | None = None  # e.g. the .docx draft to push as a file
+    picture: Picture | None = None  # an image shown in the chat, after the text
     # People already @-named inside the text (e.g. section owners in a reminder), by their
     # channel ids: the channel notifies them without adding their names again.
     notify: tuple[str, ...] = ()

@@ -57,10 +57,13 @@ class RedactFilter(logging.Filter):
 def build_handler(settings: Settings) -> Handler:
     """The dispatcher over the ledger and the trained parser: the one message path."""
     from bot.dispatcher import Dispatcher
+    from bot.reports.picture import warm_up
     from bot.storage import open_ledger
     from nlu.parser import load_parser
 
-    return Dispatcher(settings, open_ledger(settings), load_parser(settings)).handle
+    dispatcher = Dispatcher(settings, open_ledger(settings), load_parser(settings))
+    dispatcher.background.submit(warm_up)  # the first progress picture as fast as the rest
+    return dispatcher.handle
 
 
 def background_services(settings: Settings) -> list[BackgroundService]:

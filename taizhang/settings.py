@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseSettings, Field
+from pydantic import BaseSettings, Field, SecretStr
 
 from taizhang.resources import ROOT, SOURCE_CHECKOUT
 
@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     draft_time: str = "09:00"
     scheduler_misfire_grace_seconds: int = 6 * 3600  # a bot back the same morning still sends
     scheduler_leader_retry_seconds: float = 30.0  # a standby process retries the leader lock
+    # The dashboard (`taizhang web`, bot/web): local by default; a reverse proxy may expose it.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8642
+    # Signs the login cookie; unset, a random one is kept in <data_dir>/web-secret (mode 600).
+    web_secret: SecretStr | None = None
+    web_session_hours: int = 12
+    county_name: str | None = None  # the county page's title (default: data/report/county.yml)
 
     class Config:
         env_prefix = "TAIZHANG_"

@@ -12,7 +12,7 @@ from wechaty_puppet import MessageType
 
 from actions import replies
 from bot.dispatcher import Dispatcher
-from bot.message import Reply
+from bot.message import Picture, Reply
 from bot.run import load_run_texts
 from bot.spool import Spool
 from bot.storage import make_engine, make_session_factory
@@ -94,8 +94,11 @@ def test_own_mention_is_stripped_with_a_space_or_u2005_separator(
     )
     assert (second.text, second.mentions_bot) == ("本月进度", True)
     assert facts_of(session_factory, "s1") == [("publicity", 2.0, "场")]
-    assert [s.conversation_id for s in puppet.sent] == [ROOM, ROOM]
-    assert [s.mention_ids for s in puppet.sent] == [(LI,), (ZHANG,)]
+    said = [s for s in puppet.sent if s.text is not None]
+    assert [s.conversation_id for s in said] == [ROOM, ROOM]
+    assert [s.mention_ids for s in said] == [(LI,), (ZHANG,)]
+    # "本月进度" asks for the town's progress: its picture follows the answer
+    assert [f.media_type for f in puppet.files_to(ROOM)] == ["image/png"]
 
 
 def test_duplicate_delivery_is_handled_once_also_after_a_restart(
@@ -307,3 +310,41 @@ def test_pushed_reminder_notifies_people_named_in_its_text(puppet, handler, sett
     (sent,) = [s for s in puppet.sent if s.conversation_id == ROOM]
     assert sent.text == text  # the names stay where the text put them, no prefix added
     assert sent.mention_ids == (ZHANG,)
+
+
+def test_progress_question_sends_the_picture_as_an_image(
+    puppet, handler, settings, session_factory
+):
+    """ "@法治台账 看看进度": the figures as text at once, then the PNG as an image FileBox."""
+
+    async def scenario():
+        async with running_channel(handler, settings=settings, puppet=puppet) as channel:
+            puppet.deliver(ROOM, ZHANG, "今天调解纠纷3件", mention_bot=True, message_id="p1")
+            puppet.deliver(ROOM, LI, "看看进度", mention_bot=True, message_id="p2")
+            assert await channel.idle(30)
+
+    run(scenario())
+    [image] = puppet.files_to(ROOM)
+    assert image.media_type == "image/png" and image.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert image.file_name == f"双土镇{date.today().year}年台账进度.png"
+    answer = puppet.texts_to(ROOM)[1]
+    assert answer.startswith("@李四 ") and "调解" in answer
+    assert puppet.sent.index(image) == 2  # after the text it illustrates
+
+
+def test_pushed_digest_sends_its_picture_after_the_text(puppet, handler, settings):
+    picture = Picture("双土镇2024年台账进度.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+
+    async def scenario():
+        async with running_channel(handler, settings=settings, puppet=puppet) as channel:
+            channel.send(ROOM, Reply("双土镇8月法治工作月报", picture=picture))
+            assert await channel.idle(15)
+
+    run(scenario())
+    text, image = [s for s in puppet.sent if s.conversation_id == ROOM]
+    assert text.text == "双土镇8月法治工作月报"
+    assert (image.file_name, image.media_type, image.data) == (
+        picture.name,
+        "image/png",
+        picture.data,
+    )

@@ -12,6 +12,7 @@ message said right after the error was never answered nor stored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import socket
@@ -104,6 +105,24 @@ class OfficialServer:
         self._reader.cancel()
 
 
+@contextlib.asynccontextmanager
+async def official_channel(server_dir: Path, handler, settings):
+    """The official server and our channel connected to it: (server, channel)."""
+    server = await OfficialServer.start(server_dir)
+    try:
+        async with running_channel(
+            handler,
+            settings=settings,
+            timings=TIMINGS,
+            token=TOKEN,
+            endpoint=server.endpoint,
+            connect_timeout=30,
+        ) as channel:
+            yield server, channel
+    finally:
+        await server.stop()
+
+
 @pytest.fixture
 def handler(settings, session_factory, parser) -> CountingHandler:
     register_town(session_factory, rooms={ROOM: "双土镇法治工作群"}, people={ZHANG: "张三"})
@@ -114,28 +133,37 @@ def test_a_message_said_right_after_a_puppet_error_is_answered(
     server_dir, handler, settings, session_factory
 ):
     async def scenario() -> tuple[int, int]:
-        server = await OfficialServer.start(server_dir)
-        try:
-            async with running_channel(
-                handler,
-                settings=settings,
-                timings=TIMINGS,
-                token=TOKEN,
-                endpoint=server.endpoint,
-                connect_timeout=30,
-            ) as channel:
-                server.say("今天调解纠纷3件")
-                assert await wait_until(lambda: len(server.texts()) == 1, 30)
-                before = channel.connections
-                # The puppet's error event, and a message in the same tick right after it.
-                server.say("今天调解纠纷5件", error="mock puppet failed")
-                assert await wait_until(lambda: len(server.texts()) == 2, 30)
-                assert await channel.idle(30)
-                return before, channel.connections
-        finally:
-            await server.stop()
+        async with official_channel(server_dir, handler, settings) as (server, channel):
+            server.say("今天调解纠纷3件")
+            assert await wait_until(lambda: len(server.texts()) == 1, 30)
+            before = channel.connections
+            # The puppet's error event, and a message in the same tick right after it.
+            server.say("今天调解纠纷5件", error="mock puppet failed")
+            assert await wait_until(lambda: len(server.texts()) == 2, 30)
+            assert await channel.idle(30)
+            return before, channel.connections
 
     before, after = asyncio.run(asyncio.wait_for(scenario(), 120))
     assert after == before  # the error event did not end the stream
     assert sorted(v for _, v, _ in facts_of(session_factory)) == [3.0, 5.0]
     assert [m.text for m in handler.seen] == ["今天调解纠纷3件", "今天调解纠纷5件"]
+
+
+def test_progress_picture_arrives_as_an_image_file(server_dir, handler, settings):
+    """ "@法治台账 看看进度" through the official server: the PNG crosses the gRPC wire as a
+    FileBox the puppet reads as image/png."""
+
+    async def scenario() -> list[dict]:
+        async with official_channel(server_dir, handler, settings) as (server, channel):
+            server.say("今天调解纠纷3件")
+            server.say("看看进度")
+            assert await wait_until(lambda: any("file" in s for s in server.sent), 60)
+            assert await channel.idle(30)
+            return list(server.sent)
+
+    sent = asyncio.run(asyncio.wait_for(scenario(), 120))
+    [image] = [s for s in sent if "file" in s]
+    assert image["conversationId"] == ROOM
+    assert image["file"].endswith("年台账进度.png") and image["mediaType"] == "image/png"
+    assert image["head"] == "89504e470d0a1a0a" and image["size"] > 10_000  # a real PNG
+    assert sent.index(image) == 2  # after the answer's text

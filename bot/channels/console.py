@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,8 @@ from rich.markup import escape
 
 from actions import replies
 from bot.dispatcher import Dispatcher
-from bot.message import IncomingMessage, Reply
+from bot.message import IncomingMessage, Picture, Reply
+from bot.paths import safe_file_stem
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,10 @@ def local_user() -> str:
         return getpass.getuser() or "me"
     except Exception:  # no login name in some containers
         return "me"
+
+
+def pictures_dir(dispatcher: Dispatcher) -> Path:
+    return Path(dispatcher.settings.data_dir) / "pictures"
 
 
 def chat(
@@ -90,17 +96,31 @@ def chat(
         sent += 1
         if not answers:
             console.print(f"[dim]{escape(replies.text('console.no_reply'))}[/]")
-        _show(console, dispatcher.settings.bot_name, answers)
+        _show(console, dispatcher.settings.bot_name, answers, pictures_dir(dispatcher))
     console.print(replies.text("console.bye"))
     return sent
 
 
-def _show(console: Console, bot_name: str, answers: list[Reply]) -> None:
-    """Print replies; what announced slow work (a report) is followed by its result."""
+def save_picture(picture: Picture, folder: Path) -> Path:
+    """A terminal shows no image: the picture goes to a file (a unique name per picture)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{uuid.uuid4().hex[:6]}-{safe_file_stem(picture.name, 'picture')}"
+    path.write_bytes(picture.data)
+    return path
+
+
+def _show(console: Console, bot_name: str, answers: list[Reply], pictures: Path) -> None:
+    """Print replies (a picture as the file it was saved to, under `pictures`); what
+    announced slow work (a report) is followed by its result."""
     name = escape(bot_name)
     for answer in answers:  # what members wrote comes back in replies: never markup
         if answer.text:
             console.print(f"[green]{name}[/]：{escape(answer.text)}")
+        if answer.picture is not None:
+            saved = save_picture(answer.picture, pictures)
+            shown = replies.text("console.picture", path=saved)
+            console.print(f"[green]{name}[/]：{escape(shown)}")
         if answer.file is not None:
             console.print(f"[green]{name}[/]：📎 {escape(str(answer.file))}")
         if answer.follow_up is not None:  # one person at a terminal: wait for it here
@@ -109,7 +129,7 @@ def _show(console: Console, bot_name: str, answers: list[Reply]) -> None:
             except Exception:
                 log.exception("background work failed")
                 later = [Reply(text=replies.text("not_understood.error"))]
-            _show(console, bot_name, later)
+            _show(console, bot_name, later, pictures)
 
 
 class SetUp(Protocol):
@@ -180,7 +200,12 @@ class ConsoleChannel:
         )
 
     def send(self, conversation_id: str, reply: Reply) -> None:
-        _show(self.console, self.dispatcher.settings.bot_name, [reply])
+        _show(
+            self.console,
+            self.dispatcher.settings.bot_name,
+            [reply],
+            pictures_dir(self.dispatcher),
+        )
 
     async def stop(self) -> None:
         self._stopped = True

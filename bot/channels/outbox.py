@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.message import Picture
+
 log = logging.getLogger(__name__)
 
 
@@ -29,6 +31,7 @@ class Outgoing:
     source_message_id: str | None = None  # the message this answers, for logs
     event_time: float | None = None  # time.monotonic() when that message's event arrived
     notify_ids: tuple[str, ...] = ()  # already @-named inside the text: notified, not prefixed
+    picture: Picture | None = None  # an image (a chart), sent as a file the chat shows
 
 
 SendFn = Callable[[Outgoing], Awaitable[None]]

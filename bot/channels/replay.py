@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +31,10 @@ from zoneinfo import ZoneInfo
 
 from bot.dispatcher import Dispatcher
 from bot.inbound import clean_id, time_in_range
-from bot.message import IncomingMessage
+from bot.message import IncomingMessage, Reply
 from bot.storage.models import MessageStatus
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "replay"
 
@@ -74,6 +78,12 @@ class ReplaySummary:
     statuses: Counter = field(default_factory=Counter)
     bad_lines: list[BadLine] = field(default_factory=list)
     encoding: str = "utf-8"
+    # The pictures the answers carried (a progress chart), by name: nobody is there to see
+    # them, but what the bot would have shown is kept.
+    pictures: list[str] = field(default_factory=list)
+
+    def record(self, answers: list[Reply]) -> None:
+        self.pictures += [a.picture.name for a in answers if a.picture is not None]
 
     @property
     def corrections(self) -> int:
@@ -249,6 +259,7 @@ def replay(
     zone = ZoneInfo(dispatcher.settings.timezone)
     summary = ReplaySummary(encoding=detect_encoding(path))
     batch: list[IncomingMessage] = []
+    following: list[Future[list[Reply]]] = []  # slow work the answers announced
 
     def flush() -> None:
         for outcome in dispatcher.process_batch(batch):
@@ -258,6 +269,8 @@ def replay(
                 summary.messages += 1
                 summary.facts_logged += outcome.facts_logged
                 summary.statuses[outcome.status] += 1
+            summary.record(outcome.replies)
+            following.extend(r.follow_up for r in outcome.replies if r.follow_up is not None)
         if on_line is not None:
             on_line(summary.lines)
         batch.clear()
@@ -273,4 +286,9 @@ def replay(
         if len(batch) >= batch_size:
             flush()
     flush()
+    for future in following:  # the pictures come with the follow-ups
+        try:
+            summary.record(future.result())
+        except Exception:
+            log.exception("background work of a replayed message failed")
     return summary

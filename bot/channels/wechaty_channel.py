@@ -2,7 +2,7 @@
 
 It knows nothing of NLU or the ledger: each text message becomes one plain
 `IncomingMessage` for the handler (the dispatcher), and the `Reply`s it returns are sent
-back into the room, mentioning the sender, files as FileBox.
+back into the room, mentioning the sender, files as FileBox (a picture as an image FileBox).
 
 Why this subclass replaces python-wechaty's own event bridge and start loop (0.10.7):
 - its message listener drops repeated ids in an in-memory set (gone after a restart) and
@@ -21,8 +21,10 @@ Why this subclass replaces python-wechaty's own event bridge and start loop (0.1
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
+import mimetypes
 import re
 import time
 from collections import OrderedDict
@@ -44,7 +46,7 @@ from bot.channels import wechaty_compat  # noqa: F401 - fixes the client's event
 from bot.channels.outbox import Outbox, Outgoing
 from bot.channels.texts import load_run_texts
 from bot.channels.watchdog import Watchdog
-from bot.message import IncomingMessage, Reply
+from bot.message import IncomingMessage, Picture, Reply
 from bot.settings import Settings
 from bot.spool import Outcome, Spool, SpoolingHandler
 
@@ -117,11 +119,28 @@ def plan_replies(
             planned.append(
                 Outgoing(conversation, reply.text, mention, None, msg.message_id, event_time)
             )
+        if reply.picture is not None:
+            planned.append(
+                Outgoing(
+                    conversation,
+                    source_message_id=msg.message_id,
+                    event_time=event_time,
+                    picture=reply.picture,
+                )
+            )
         if reply.file is not None:
             planned.append(
                 Outgoing(conversation, None, (), Path(reply.file), msg.message_id, event_time)
             )
     return planned
+
+
+def picture_box(picture: Picture) -> FileBox:
+    """A FileBox of the picture's bytes with its image media type: WeChat shows a file
+    whose type is image/* as a picture in the chat, not as an attachment to download."""
+    box = FileBox.from_base64(base64.b64encode(picture.data), name=picture.name)
+    box.mediaType = mimetypes.guess_type(picture.name)[0] or "image/png"
+    return box
 
 
 def tame_wechaty_loggers(level: int = logging.WARNING) -> None:
@@ -279,6 +298,8 @@ class WechatyChannel(Wechaty):
             self._outbox.put(
                 Outgoing(conversation_id, reply.text, mention, notify_ids=tuple(reply.notify))
             )
+        if reply.picture is not None:
+            self._outbox.put(Outgoing(conversation_id, picture=reply.picture))
         if reply.file is not None:
             self._outbox.put(Outgoing(conversation_id, None, (), Path(reply.file)))
 
@@ -630,6 +651,11 @@ class WechatyChannel(Wechaty):
         puppet = self.puppet  # raises while reconnecting; the outbox waits and retries
         if getattr(puppet, "_puppet_stub", True) is None:
             raise ConnectionError("puppet is reconnecting")
+        if item.picture is not None:
+            await puppet.message_send_file(
+                conversation_id=item.conversation_id, file=picture_box(item.picture)
+            )
+            return
         if item.file is not None:
             box = FileBox.from_file(str(item.file), name=item.file.name)
             await puppet.message_send_file(conversation_id=item.conversation_id, file=box)

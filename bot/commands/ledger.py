@@ -187,6 +187,7 @@ def print_replay_summary(
         + summary.statuses[MessageStatus.CORRECTION_UNMATCHED],
         "unregistered": summary.statuses[MessageStatus.UNREGISTERED],
         "bad_lines": len(summary.bad_lines),
+        "pictures": len(summary.pictures),
     }
     # The title on its own line: as a table title it wraps at the narrow table's width.
     console.print(say("replay_title", path=path), soft_wrap=True)

@@ -32,6 +32,14 @@ def _default_year(today: date) -> int:
     return today.year - 1 if today.month <= 3 else today.year
 
 
+def draft_day(as_of: str | None, timezone: str) -> date:
+    """The --as-of date of a draft (default: today where the bot runs)."""
+    try:
+        return date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(timezone)).date()
+    except ValueError as error:
+        raise typer.BadParameter(say("bad_date", value=as_of), param_hint="--as-of") from error
+
+
 def _only_town(session_factory) -> str:
     from bot.storage.registry import list_towns
 
@@ -69,12 +77,7 @@ def report(
 
     settings = get_settings()
     configure_logging("WARNING")
-    try:
-        day = (
-            date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(settings.timezone)).date()
-        )
-    except ValueError as error:
-        raise typer.BadParameter(say("bad_date", value=as_of), param_hint="--as-of") from error
+    day = draft_day(as_of, settings.timezone)
     year = year or _default_year(day)
     try:
         factory = open_ledger(settings)

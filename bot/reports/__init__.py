@@ -33,6 +33,7 @@ __all__ = [
     "compose_report",
     "default_path",
     "draft",
+    "report_data",
     "write",
 ]
 
@@ -87,6 +88,15 @@ def _session_factory(source: Any, settings: Settings):
 
 
 def draft(
+    session: Session, town: Any, year: int, *, phrases: Phrasebook | None = None, **options: Any
+) -> ComposedReport:
+    """Read the ledger (through bot.storage.aggregate) and compose the draft in memory;
+    `options` are report_data's (town_id, as_of, evidence, settings)."""
+    phrases = phrases or load_phrasebook()
+    return compose_report(report_data(session, town, year, phrases=phrases, **options), phrases)
+
+
+def report_data(
     session: Session,
     town: Any,
     year: int,
@@ -96,8 +106,13 @@ def draft(
     evidence: bool = False,
     settings: Settings | None = None,
     phrases: Phrasebook | None = None,
-) -> ComposedReport:
-    """Read the ledger (through bot.storage.aggregate) and compose the draft in memory."""
+    figures_only: bool = False,
+    previous: bool | None = None,
+) -> ReportData:
+    """One town's figures for the year exactly as its draft reads them (the county view
+    calls this too, so a town's column and the town's own report cannot differ);
+    `figures_only` leaves out what only the prose needs (see load_report_data), and with
+    it the year before unless `previous` (the dashboard compares years, the county not)."""
     from bot.reports.source import load_report_data
 
     settings = settings or get_settings()
@@ -105,7 +120,7 @@ def draft(
     as_of = as_of or _today(settings)
     _check("docx", year, as_of, phrases)
     tid, name = _town_identity(session, town, town_id, phrases)
-    data = load_report_data(
+    return load_report_data(
         session,
         tid,
         name,
@@ -114,8 +129,9 @@ def draft(
         with_evidence=evidence,
         comparable_months=int(phrases.setting("comparable_months")),
         min_confidence=settings.confidence_threshold,
+        figures_only=figures_only,
+        with_previous=previous,
     )
-    return compose_report(data, phrases)
 
 
 def write(

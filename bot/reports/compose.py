@@ -59,6 +59,27 @@ def repeats_totals(highlights: list[Highlight], records: int) -> bool:
     return len(messages) == 1 and sum(len(h.figures) for h in highlights) == records
 
 
+def text_label(phrases: Phrasebook, label: str) -> str:
+    """How an activity is named in the prose (phrases.yml totals.label_in_text)."""
+    return (phrases.get("totals", "label_in_text") or {}).get(label, label)
+
+
+def item_phrase(phrases: Phrasebook, label: str, value: Decimal, unit: str) -> str:
+    """ "调解矛盾纠纷406件", "调解成功率达99%", "参学8927人" (a 人数 label loses 人数)."""
+    shown = figure(value, unit)
+    if is_rate(unit):
+        return fill(phrases.get("totals", "rate_item"), label=label, figure=shown)
+    for ending, template in phrases.get("totals", "label_endings").items():
+        if label.endswith(ending) and len(label) > len(ending):
+            return fill(template, stem=label[: -len(ending)], figure=shown)
+    return fill(phrases.get("totals", "item"), label=label, figure=shown)
+
+
+def figure_phrase(phrases: Phrasebook, metric: Metric) -> str:
+    """One figure in the report's words (the town draft and the county summary share it)."""
+    return item_phrase(phrases, text_label(phrases, metric.label), metric.value, metric.unit)
+
+
 class _Drafter:
     """Holds the data and the seeded phrasebook while the parts are written in order."""
 
@@ -133,20 +154,14 @@ class _Drafter:
         )
 
     def label(self, metric: Metric) -> str:
-        return (self.p.get("totals", "label_in_text") or {}).get(metric.label, metric.label)
+        return text_label(self.p, metric.label)
 
     def figure_item(self, metric: Metric) -> str:
         """ "调解矛盾纠纷406件", "调解成功率达99%", "参学8927人" (a 人数 label loses 人数)."""
-        return self.item_text(self.label(metric), metric.value, metric.unit)
+        return figure_phrase(self.p, metric)
 
     def item_text(self, label: str, value: Decimal, unit: str) -> str:
-        shown = figure(value, unit)
-        if is_rate(unit):
-            return fill(self.p.get("totals", "rate_item"), label=label, figure=shown)
-        for ending, template in self.p.get("totals", "label_endings").items():
-            if label.endswith(ending) and len(label) > len(ending):
-                return fill(template, stem=label[: -len(ending)], figure=shown)
-        return fill(self.p.get("totals", "item"), label=label, figure=shown)
+        return item_phrase(self.p, label, value, unit)
 
     def highlight_sentence(self, item: Highlight) -> str:
         """ "5月18日，在白岩村围绕民法典开展普法宣传活动2场，发放宣传资料500份": the date of

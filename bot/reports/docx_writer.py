@@ -15,6 +15,7 @@ serif/sans on Linux.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
-from bot.reports.model import ComposedReport
+from bot.reports.model import Block, ComposedReport
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37, 35, 28, 26
@@ -359,9 +360,17 @@ def _width_chars(text: str) -> float:
 
 def write_docx(report: ComposedReport, path: Path, fonts: Fonts | None = None) -> Path:
     """Write the composed draft to `path` (.docx) and return it."""
+    return write_blocks(report.title, report.blocks, path, fonts)
+
+
+def write_blocks(
+    title: str, blocks: Iterable[Block], path: Path, fonts: Fonts | None = None
+) -> Path:
+    """Any draft made of Blocks (a town's report, the county summary) in the official
+    format: the same page, styles, fonts and page numbers."""
     writer = _Writer(fonts or Fonts())
     pending_signature: str | None = None
-    for block in report.blocks:
+    for block in blocks:
         if block.kind == "title":
             writer.title(block.text)
         elif block.kind == "heading":
@@ -373,4 +382,4 @@ def write_docx(report: ComposedReport, path: Path, fonts: Fonts | None = None) -
         elif block.kind == "date":
             writer.signature(pending_signature or "", block.text)
             pending_signature = None
-    return writer.save(path, report.title)
+    return writer.save(path, title)

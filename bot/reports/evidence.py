@@ -31,7 +31,7 @@ def evidence_path(report_path: Path, phrases: Phrasebook | None = None) -> Path:
     return report_path.with_name(report_path.stem + suffix + ".xlsx")
 
 
-def _sheet(workbook: Workbook, title: str, columns: list[str], widths: tuple[int, ...]):
+def header_sheet(workbook: Workbook, title: str, columns: list[str], widths: tuple[int, ...]):
     """A write-only sheet (rows are streamed: 5,000 facts take well under a second)."""
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
@@ -63,8 +63,10 @@ def write_evidence(
     zone = ZoneInfo(tz or DEFAULT_TZ)
     cfg = p.get("evidence")
     workbook = Workbook(write_only=True)
-    summary = _sheet(workbook, cfg["summary_sheet"], cfg["summary_columns"], WIDTHS["summary"])
-    facts = _sheet(workbook, cfg["facts_sheet"], cfg["facts_columns"], WIDTHS["facts"])
+    summary = header_sheet(
+        workbook, cfg["summary_sheet"], cfg["summary_columns"], WIDTHS["summary"]
+    )
+    facts = header_sheet(workbook, cfg["facts_sheet"], cfg["facts_columns"], WIDTHS["facts"])
     wrap = Alignment(wrap_text=True, vertical="top")
     for section in data.sections:
         for metric in section.metrics:

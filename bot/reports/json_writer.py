@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.reports.figures import json_number
-from bot.reports.model import ComposedReport, Metric
+from bot.reports.model import ComposedReport, Metric, SectionData
 from bot.storage.units import WAN, is_money
 
 
@@ -26,26 +26,30 @@ def shown_value(metric: Metric) -> tuple[Any, str]:
     return json_number(metric.value), metric.unit
 
 
+def fact_dict(metric: Metric) -> dict[str, Any]:
+    """One figure as the JSON gives it (the county view reuses it, so both agree)."""
+    value, unit = shown_value(metric)
+    return {
+        "label": metric.label,
+        "value": value,
+        "unit": unit,
+        "records": metric.records,
+        "kind": metric.kind,
+    }
+
+
+def section_facts(section: SectionData) -> list[dict[str, Any]]:
+    return [fact_dict(metric) for metric in section.metrics]
+
+
 def report_dict(report: ComposedReport) -> dict[str, Any]:
     sections = []
     for section in report.data.sections:
-        facts = []
-        for metric in section.metrics:
-            value, unit = shown_value(metric)
-            facts.append(
-                {
-                    "label": metric.label,
-                    "value": value,
-                    "unit": unit,
-                    "records": metric.records,
-                    "kind": metric.kind,
-                }
-            )
         sections.append(
             {
                 "id": section.id,
                 "title": section.title,
-                "facts": facts,
+                "facts": section_facts(section),
                 "text": report.section_texts.get(section.id, ""),
             }
         )

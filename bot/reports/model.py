@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.reports.figures import is_rate
-from bot.storage.aggregate import Kind, figure_kind
+from bot.storage.aggregate import Kind, MonthFigure, figure_kind
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class SectionData:
     highlights: list[Highlight] = field(default_factory=list)
     records: int = 0
     previous: list[Metric] | None = None  # None: no ledger for the previous year
+    previous_records: int | None = None  # the year before's facts (None: not read)
 
     @property
     def has_records(self) -> bool:
@@ -168,6 +169,7 @@ class ReportData:
     sections: list[SectionData]
     as_of: date  # the date the draft is made (the signature date)
     checks: list[Mismatch] = field(default_factory=list)  # for the author, not the report
+    by_month: list[MonthFigure] = field(default_factory=list)  # coverage per section and month
 
     def section(self, section_id: str) -> SectionData | None:
         return next((s for s in self.sections if s.id == section_id), None)

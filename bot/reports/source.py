@@ -106,16 +106,27 @@ def load_report_data(
     with_evidence: bool = False,
     comparable_months: int = 1,
     min_confidence: float = 0.0,
+    figures_only: bool = False,
+    with_previous: bool | None = None,
 ) -> ReportData:
     """One town's year in section order, and the year before when the ledger holds it: that
     is, records in at least `comparable_months` of its months (else rises and falls would
-    compare a year with a few days)."""
+    compare a year with a few days). With `figures_only`, the same figures without what only
+    the prose needs (highlights, running-total checks) and, unless `with_previous`, without
+    the year before: the county view (no year before) and the dashboard (with it)."""
+    if with_previous is None:
+        with_previous = not figures_only
     start, end = year_range(year)
-    summary = aggregate.summarise(session, town_id, start, end, highlights_per_section=None)
-    prev_start, prev_end = year_range(year - 1)
+    summary = aggregate.summarise(
+        session, town_id, start, end, highlights_per_section=0 if figures_only else None
+    )
     previous = []
-    if aggregate.months_with_records(session, town_id, prev_start, prev_end) >= comparable_months:
-        previous = aggregate.totals(session, town_id, prev_start, prev_end, by_activity=True)
+    previous_records: dict[str, int] = {}
+    if with_previous:  # one read of the year before: its records, and its figures if whole
+        before = aggregate.cube(session, town_id, *year_range(year - 1))
+        previous_records = before.records_per_section()
+        if before.months_with_records() >= comparable_months:
+            previous = before.totals(by_activity=True)
     previous_by_section: dict[str, list[aggregate.Total]] = defaultdict(list)
     for total in previous:
         previous_by_section[total.section].append(total)
@@ -139,7 +150,15 @@ def load_report_data(
                 ),
                 records=summary.records.get(section_id, 0),
                 previous=_metrics(old or [], [], False) if previous else None,
+                previous_records=previous_records.get(section_id, 0) if with_previous else None,
             )
         )
-    checks = running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
-    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)
+    checks = []
+    if not figures_only:
+        checks = running_total_mismatches(
+            session, town_id, start, end, min_confidence=min_confidence
+        )
+    by_month = summary.cube.monthly() if summary.cube is not None else []
+    return ReportData(
+        town=town_name, year=year, sections=sections, as_of=as_of, checks=checks, by_month=by_month
+    )

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.message import Reply
+from bot.message import Picture, Reply
 from bot.paths import inside, safe_file_stem
 from bot.scheduler import texts
 from bot.scheduler.config import TownPlan, owner_ids, owners_by_section, town_plan
@@ -247,9 +247,11 @@ def plan_digest(
     *,
     channel: str | None = "wechaty",
     plan: TownPlan | None = None,
+    build: bool = True,
 ) -> Delivery:
     """The digest of last month, due on the month's first workday (or the next workday
-    after it if the bot was down then), sent once per month."""
+    after it if the bot was down then), sent once per month; with `build`, the progress
+    picture of the year to the end of last month goes with it."""
     now = local_now(now, settings)
     today = now.date()
     town = session.get(Town, town_id)
@@ -271,7 +273,22 @@ def plan_digest(
     delivery = replace(delivery, reply=Reply(text))
     if plan.supervisor_room is None:
         return _skip(delivery, "no_room")
+    if build:
+        picture = digest_picture(session, town, month_end)
+        delivery = replace(delivery, reply=Reply(text, picture=picture))
     return delivery
+
+
+def digest_picture(session: Session, town: Town, month_end: date) -> Picture | None:
+    """The year's progress picture to `month_end` (None, logged, if it cannot be drawn:
+    the digest's text still goes out)."""
+    from bot.reports.picture import progress_picture
+
+    try:
+        return progress_picture(session, town.id, town.name, month_end.year, month_end)
+    except Exception:
+        log.exception("digest picture failed", extra={"town_id": town.id})
+        return None
 
 
 # ---- year-end drafts ----------------------------------------------------------------
@@ -344,7 +361,7 @@ def plan(
     if kind == "reminder":
         return plan_reminder(session, settings, town_id, now, channel=channel)
     if kind == "digest":
-        return plan_digest(session, settings, town_id, now, channel=channel)
+        return plan_digest(session, settings, town_id, now, channel=channel, build=build)
     if kind in ("draft_compiled", "draft_final"):
         return plan_draft(session, settings, town_id, now, kind, channel=channel, build=build)
     raise ValueError(f"unknown job kind {kind!r}")

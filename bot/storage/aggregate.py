@@ -28,10 +28,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
 from bot.storage.units import display, is_money, normalise, plain, to_decimal
@@ -110,6 +112,7 @@ class LedgerSummary:
     records: dict[str, int] = field(default_factory=dict)  # facts per section
     uncovered: list[str] = field(default_factory=list)
     highlights: dict[str, list[Highlight]] = field(default_factory=dict)
+    cube: LedgerCube | None = None  # what the figures above were regrouped from
 
     @property
     def total_records(self) -> int:
@@ -202,38 +205,51 @@ def totals(
     return sorted(result, key=_sort_key)
 
 
+# A rate or a stock: the latest value stated, never summed (partial index ix_facts_stated).
+_STATED = or_(Fact.unit_normalised == RATE_UNIT, Fact.role == FactRole.STOCK)
+
+
 def _latest_stated(session: Session, conditions: list) -> list[Total]:
     """Rates and stocks per (section, activity, unit): the most recently dated value, later
-    messages winning ties. A stock restated through the year is one figure, not a sum."""
-    rows = session.execute(
+    messages winning ties. A stock restated through the year is one figure, not a sum.
+    The database ranks them, so only one row per figure comes back (a town's year may
+    state a rate hundreds of times)."""
+    group = (Fact.section, Fact.activity, Fact.unit_normalised)
+    newest_first = (Fact.fact_date.desc(), Message.sent_at.desc(), Fact.id.desc())
+    ranked = (
         select(
-            Fact.section,
-            Fact.activity,
-            Fact.unit_normalised,
-            Fact.value_normalised,
-            Fact.fact_date,
+            *group,
+            Fact.value_normalised.label("value"),
+            Fact.fact_date.label("day"),
+            func.row_number().over(partition_by=group, order_by=newest_first).label("rank"),
+            func.count().over(partition_by=group).label("records"),
         )
         .join(Message, Message.id == Fact.message_id)
-        .where(*conditions, (Fact.unit_normalised == RATE_UNIT) | (Fact.role == FactRole.STOCK))
-        .order_by(Fact.fact_date, Message.sent_at, Fact.id)
+        .where(*conditions, _STATED)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            ranked.c.section,
+            ranked.c.activity,
+            ranked.c.unit_normalised,
+            ranked.c.value,
+            ranked.c.day,
+            ranked.c.records,
+        ).where(ranked.c.rank == 1)
     ).all()
-    latest: dict[tuple[str, str, str], tuple[Decimal, date]] = {}
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for sec, activity, unit, amount, day in rows:
-        latest[(sec, activity, unit)] = (Decimal(amount), day)
-        counts[(sec, activity, unit)] += 1
     return [
         Total(
             sec,
             activity,
             unit,
-            amount,
-            counts[(sec, activity, unit)],
+            Decimal(amount),
+            int(records),
             is_rate=unit == RATE_UNIT,
             as_of=day,
             is_stock=unit != RATE_UNIT,
         )
-        for (sec, activity, unit), (amount, day) in latest.items()
+        for sec, activity, unit, amount, day, records in rows
     ]
 
 
@@ -250,10 +266,22 @@ def records_per_section(session: Session, town_id: int, start: date, end: date) 
 def months_with_records(session: Session, town_id: int, start: date, end: date) -> int:
     """In how many calendar months of the range the town logged any active fact: a year
     whose ledger holds a week of December is not a year to compare with."""
-    days = session.execute(
-        select(Fact.fact_date).where(*_active_in_range(town_id, start, end, None)).distinct()
-    ).scalars()
-    return len({(day.year, day.month) for day in days})
+    return cube(session, town_id, start, end).months_with_records()
+
+
+def records_by_month(
+    session: Session, town_id: int, start: date, end: date
+) -> dict[str, dict[int, int]]:
+    """Active facts per section and calendar month of the range ({section: {month: n}}):
+    the coverage heat map (section x month) of the group picture and the county view."""
+    return cube(session, town_id, start, end).records_by_month()
+
+
+def last_record_date(session: Session, town_id: int, start: date, end: date) -> date | None:
+    """The date of the town's latest active fact in the range (None: nothing recorded)."""
+    return session.execute(
+        select(func.max(Fact.fact_date)).where(*_active_in_range(town_id, start, end, None))
+    ).scalar_one_or_none()
 
 
 def uncovered_sections(
@@ -397,13 +425,146 @@ def summarise(
     highlights for one town over [start, end] — the input of the year-end report."""
     sections = tuple(sections)
     summary = LedgerSummary(town_id=town_id, start=start, end=end)
-    for total in totals(session, town_id, start, end, by_activity=False):
+    summary.cube = cube(session, town_id, start, end)
+    for total in summary.cube.totals(by_activity=False):
         summary.section_totals.setdefault(total.section, []).append(total)
-    for total in totals(session, town_id, start, end, by_activity=True):
+    for total in summary.cube.totals(by_activity=True):
         summary.activity_totals.setdefault(total.section, []).append(total)
-    summary.records = records_per_section(session, town_id, start, end)
+    summary.records = summary.cube.records_per_section()
     summary.uncovered = [sec for sec in sections if sec not in summary.records]
-    summary.highlights = highlights(
-        session, town_id, start, end, per_section=highlights_per_section
-    )
+    if highlights_per_section != 0:  # 0: figures only (the county view reads no prose)
+        summary.highlights = highlights(
+            session, town_id, start, end, per_section=highlights_per_section
+        )
     return summary
+
+
+# ---- the cube: one grouped read from which a range's figures are regrouped ----------------
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    """One section's month in one summing unit: the facts behind it and, for work that is
+    summed, their sum (rates and stocks are stated, not summed: `value` is None)."""
+
+    section: str
+    month: int
+    unit: str
+    value: Decimal | None
+    records: int
+
+    @property
+    def text(self) -> str | None:
+        return None if self.value is None else display(self.value, self.unit)
+
+
+class CubeCell(NamedTuple):
+    """Active facts of one section, activity, summing unit and calendar month (a tuple: a
+    county reads tens of thousands of them)."""
+
+    section: str
+    activity: str
+    unit: str
+    year: int
+    month: int
+    stated: bool  # a rate or a stock: counted, never summed
+    value: Decimal
+    records: int
+
+
+class month_key(FunctionElement):
+    """A date's year and month as one integer (202405), in each database's own cheap way
+    (PostgreSQL's EXTRACT returns numeric, slow to group by)."""
+
+    type = Integer()
+    name = "month_key"
+    inherit_cache = True
+
+
+@compiles(month_key)
+def _month_key_sqlite(element, compiler, **kw) -> str:
+    return f"CAST(strftime('%Y%m', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(month_key, "postgresql")
+def _month_key_postgresql(element, compiler, **kw) -> str:
+    day = compiler.process(element.clauses, **kw)
+    return f"CAST(date_part('year', {day}) * 100 + date_part('month', {day}) AS INTEGER)"
+
+
+@dataclass
+class LedgerCube:
+    """One town's active facts over a range, grouped once by section, activity, summing unit
+    and month, with the latest value of every rate and stock. A page or a report needs many
+    regroupings of the same facts (per activity, per section, per month, records per
+    section); each used to be a scan of the town's year, and at a county's million facts the
+    scans were the time. The regroupings follow `totals`' rules exactly."""
+
+    cells: list[CubeCell]
+    stated: list[Total]
+
+    def totals(self, by_activity: bool = True) -> list[Total]:
+        """As `totals(...)` over the same range, without narrowing."""
+        sums: dict[tuple[str, str | None, str], tuple[Decimal, int]] = {}
+        for cell in self.cells:
+            if cell.stated:
+                continue
+            key = (cell.section, cell.activity if by_activity else None, cell.unit)
+            value, records = sums.get(key, (Decimal(0), 0))
+            sums[key] = (value + cell.value, records + cell.records)
+        result = [
+            Total(sec, activity, unit, value, records)
+            for (sec, activity, unit), (value, records) in sums.items()
+        ]
+        return sorted(result + self.stated, key=_sort_key)
+
+    def records_per_section(self) -> dict[str, int]:
+        result: dict[str, int] = defaultdict(int)
+        for cell in self.cells:
+            result[cell.section] += cell.records
+        return dict(result)
+
+    def months_with_records(self) -> int:
+        return len({(cell.year, cell.month) for cell in self.cells if cell.records})
+
+    def monthly(self) -> list[MonthFigure]:
+        """Per section, month and unit: records, and the sum of the summed facts."""
+        merged: dict[tuple[str, int, str, bool], tuple[Decimal, int]] = {}
+        for cell in self.cells:
+            key = (cell.section, cell.month, cell.unit, cell.stated)
+            value, records = merged.get(key, (Decimal(0), 0))
+            merged[key] = (value + cell.value, records + cell.records)
+        return [
+            MonthFigure(sec, month, unit, None if stated else value, records)
+            for (sec, month, unit, stated), (value, records) in merged.items()
+        ]
+
+    def records_by_month(self) -> dict[str, dict[int, int]]:
+        return month_records(self.monthly())
+
+
+def month_records(figures: Iterable[MonthFigure]) -> dict[str, dict[int, int]]:
+    """{section: {month: records}} of monthly figures."""
+    result: dict[str, dict[int, int]] = defaultdict(dict)
+    for item in figures:
+        result[item.section][item.month] = result[item.section].get(item.month, 0) + item.records
+    return dict(result)
+
+
+def cube(session: Session, town_id: int, start: date, end: date) -> LedgerCube:
+    """The town's active facts over [start, end] in one grouped query (and one for the
+    latest rates and stocks)."""
+    conditions = _active_in_range(town_id, start, end, None)
+    stated = case((_STATED, 1), else_=0)
+    group = (Fact.section, Fact.activity, Fact.unit_normalised, month_key(Fact.fact_date), stated)
+    rows = session.execute(
+        # count(*), not count(id): the covering index ix_facts_cube then answers alone
+        select(*group, func.sum(Fact.value_normalised), func.count())
+        .where(*conditions)
+        .group_by(*group)
+    ).all()
+    cells = [
+        CubeCell(sec, activity, unit, key // 100, key % 100, bool(is_stated), amount, n)
+        for sec, activity, unit, key, is_stated, amount, n in rows
+    ]
+    return LedgerCube(cells, _latest_stated(session, conditions))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -188,9 +189,40 @@ class Fact(Base):
 
     __tablename__ = "facts"
     __table_args__ = (
-        # totals by (town, section, date) and by (town, date) over active facts
+        # totals by (town, section, date) and by (town, date) over active facts; on
+        # PostgreSQL the second covers what a town's year is grouped by (aggregate.cube), so
+        # that query reads the index alone
         Index("ix_facts_totals", "town_id", "section", "fact_date", "status"),
-        Index("ix_facts_town_date", "town_id", "fact_date"),
+        Index(
+            "ix_facts_town_date",
+            "town_id",
+            "fact_date",
+            postgresql_include=[
+                "status",
+                "section",
+                "activity",
+                "unit_normalised",
+                "role",
+                "value_normalised",
+            ],
+        ),
+        # the few rates and stocks, whose latest value is looked up (aggregate._latest_stated)
+        Index(
+            "ix_facts_stated",
+            "town_id",
+            "fact_date",
+            postgresql_where=text("unit_normalised = '%' OR role = 'stock'"),
+            sqlite_where=text("unit_normalised = '%' OR role = 'stock'"),
+            postgresql_include=[
+                "status",
+                "section",
+                "activity",
+                "unit_normalised",
+                "value_normalised",
+                "message_id",
+                "id",
+            ],
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -215,4 +247,29 @@ class Fact(Base):
     message = relationship("Message", back_populates="facts", foreign_keys=[message_id])
     corrected_by = relationship("Message", foreign_keys=[corrected_by_message_id])
     person = relationship("Person")
+    town = relationship("Town")
+
+
+class WebRole:
+    """Who may see what on the dashboard (bot/web): a supervisor their own town, the county
+    office every town of the ledger (one ledger database serves one county)."""
+
+    SUPERVISOR = "supervisor"
+    COUNTY = "county"
+    ALL = (SUPERVISOR, COUNTY)
+
+
+class WebUser(Base):
+    """A dashboard login (`taizhang web user add`); the password is kept only as a hash."""
+
+    __tablename__ = "web_users"
+
+    id = Column(Integer, primary_key=True)
+    login = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(100), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False)
+    town_id = Column(Integer, ForeignKey("towns.id"))  # set for a supervisor, None for county
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
     town = relationship("Town")

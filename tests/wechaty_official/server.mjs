@@ -42,7 +42,8 @@ puppet.messageSendText = async (conversationId, text, mentionIdList) => {
 }
 const sendFile = puppet.messageSendFile.bind(puppet)
 puppet.messageSendFile = async (conversationId, file) => {
-  out({ sent: { conversationId, file: file.name } })
+  const data = await file.toBuffer()
+  out({ sent: { conversationId, file: file.name, mediaType: file.mediaType, size: data.length, head: data.subarray(0, 8).toString('hex') } })
   return sendFile(conversationId, file)
 }
 

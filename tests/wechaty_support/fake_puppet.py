@@ -10,6 +10,7 @@ milliseconds, a start() that ends on stop(), and helpers to deliver messages.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import time
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class Sent:
     mention_ids: tuple[str, ...] = ()
     file_name: str | None = None
     file_size: int = 0
+    media_type: str | None = None  # what the FileBox says it is (image/png for a picture)
+    data: bytes = b""  # the file's bytes, decoded from the FileBox
 
 
 class RecordingFakePuppet(FakePuppet):
@@ -69,8 +72,16 @@ class RecordingFakePuppet(FakePuppet):
         return self._record_own(conversation_id, message)
 
     async def message_send_file(self, conversation_id: str, file: FileBox) -> str:
-        size = len(getattr(file, "base64", b"") or b"") * 3 // 4
-        self.sent.append(Sent(conversation_id, file_name=file.name, file_size=size))
+        data = base64.b64decode(getattr(file, "base64", b"") or b"")
+        self.sent.append(
+            Sent(
+                conversation_id,
+                file_name=file.name,
+                file_size=len(data),
+                media_type=file.mediaType,
+                data=data,
+            )
+        )
         return self._record_own(conversation_id, file.name)
 
     def _record_own(self, conversation_id: str, text: str) -> str:
