@@ -1,0 +1,68 @@
+"""The draft states one figure per activity and unit (SQLite and PostgreSQL): kinds of study stay
+apart, one activity in two units is two figures, and a figure is stated in the measure word its
+facts were written in where that word is summed with the summing unit (起 with 件)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bot.dispatcher import Dispatcher
+from bot.reports import build_report
+from tests.ledger_helpers import ScriptedParser, logged
+
+D = date(2024, 5, 16)
+SCRIPT = {
+    "中心组学法2次": logged("中心组学法2次", ("study", "中心组学法", 2, "次", D)),
+    "中心组又学1次，参加20人": logged(
+        "中心组又学1次，参加20人",
+        ("study", "中心组学法", 1, "次", D),
+        ("study", "参学人数", 20, "人", D),
+    ),
+    "会前学法2次": logged("会前学法2次", ("study", "领导班子会前学法", 2, "次", D)),
+    "化解纠纷3起": logged("化解纠纷3起", ("disputes", "调解矛盾纠纷", 3, "起", D)),
+    "化解纠纷4起": logged("化解纠纷4起", ("disputes", "调解矛盾纠纷", 4, "起", D)),
+    "调解纠纷2件": logged("调解纠纷2件", ("disputes", "调解矛盾纠纷", 2, "件", D)),
+    "接访5件8人次": logged(
+        "接访5件8人次",
+        ("disputes", "接待群众来访", 5, "件", D),
+        ("disputes", "接待群众来访", 8, "人次", D),
+    ),
+}
+
+
+def _report(settings, session_factory, make_message, tmp_path) -> dict:
+    bot = Dispatcher(settings, session_factory, ScriptedParser(SCRIPT))
+    for minute, text in enumerate(SCRIPT):
+        bot.handle(make_message(text, time=f"2024-05-16T10:{minute:02d}:00"))
+    path = build_report(
+        session_factory, "白岩镇", 2024, "json", tmp_path / "r.json", as_of=date(2025, 1, 10)
+    )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _section(data: dict, section_id: str) -> dict:
+    return next(s for s in data["sections"] if s["id"] == section_id)
+
+
+def test_one_figure_per_activity_and_unit(
+    settings, session_factory, registered, make_message, tmp_path
+):
+    data = _report(settings, session_factory, make_message, tmp_path)
+    study = _section(data, "study")
+    assert [(f["label"], f["value"], f["unit"], f["records"]) for f in study["facts"]] == [
+        ("中心组学法", 3, "次", 2),
+        ("领导班子会前学法", 2, "次", 1),
+        ("参学人数", 20, "人", 1),
+    ]
+    assert "中心组学法3次" in study["text"] and "领导班子会前学法2次" in study["text"]
+    disputes = _section(data, "disputes")
+    figures = {(f["label"], f["unit"]): f["value"] for f in disputes["facts"]}
+    # 3起 + 4起 + 2件 are summed together and stated as the town wrote most: 起
+    assert figures == {
+        ("调解矛盾纠纷", "起"): 9,
+        ("接待群众来访", "件"): 5,
+        ("接待群众来访", "人次"): 8,
+    }
+    assert "调解矛盾纠纷9起" in disputes["text"]
+    assert "调解矛盾纠纷9件" not in disputes["text"]
