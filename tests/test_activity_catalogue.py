@@ -21,7 +21,6 @@ from nlu.activities import (
 )
 from nlu.catalogue import by_name, catalogue, catalogue_problems
 from nlu.lexicon import SECTION_IDS, problems
-from nlu.linear import LinearModel
 
 
 def test_the_shipped_catalogue_is_consistent_and_covers_every_section():
@@ -102,10 +101,11 @@ def chooser(tmp_path_factory) -> ActivityChooser:
     archive = ensure_model(Settings())
     folder = tmp_path_factory.mktemp("activities")
     with tarfile.open(archive) as tar:
-        (member,) = [m for m in tar.getmembers() if m.name.endswith("activities.npz")]
-        (folder / "activities.npz").write_bytes(tar.extractfile(member).read())
-    floor = ActivityNamer.get_default_config()["floor"]
-    return ActivityChooser(LinearModel.load(folder / "activities.npz"), floor)
+        for member in tar.getmembers():
+            name = Path(member.name).name
+            if name.startswith("activities-") and name.endswith(".npz"):
+                (folder / name).write_bytes(tar.extractfile(member).read())
+    return ActivityChooser.load(folder, ActivityNamer.get_default_config())
 
 
 def _choose(chooser: ActivityChooser, text: str, number: str, section: str, unit: str) -> str:
