@@ -122,12 +122,21 @@ def catalogue_name(name: str, section: str, unit: str, floor: float) -> str | No
     return best[1] if best[0] >= floor else None
 
 
-def new_name(context: Context, fallback: str) -> str:
+def _words(text: str) -> str:
+    words = _FILLER.sub("", _COUNT.sub("", text))
+    return re.sub(r"[^一-龥A-Za-z]", "", words)
+
+
+def new_name(context: Context, fallback: str, unit: str = "") -> str:
     """A reviewable name for work the catalogue does not hold: the words before the number
-    without time words and fillers ("开了罚单9张" -> "开罚单"), else `fallback`."""
-    words = _FILLER.sub("", _COUNT.sub("", context.left or context.clause))
-    words = re.sub(r"[^一-龥A-Za-z]", "", words)[-_MAX_NEW_NAME:]
-    return words if len(words) >= 2 else fallback
+    without time words and fillers ("开了罚单9张" -> "开罚单"), else the clause's words; never
+    a catalogued name for a unit it does not count (that would read "组织干部学法2个"), so
+    the last resort is the old name with the unit ("开展普法宣传活动（个）")."""
+    for text in (context.left, context.clause):
+        words = _words(text)[-_MAX_NEW_NAME:]
+        if len(words) >= 2:
+            return words
+    return f"{fallback}（{unit}）" if unit else fallback
 
 
 Sample = tuple[str, "dict[str, Any]"]  # text, labels
@@ -195,7 +204,7 @@ class ActivityChooser:
         options = candidates(section, unit)
         model = self.models.get(section)
         if not options or model is None:
-            return new_name(context, fallback)
+            return new_name(context, fallback, unit)
         scores = model.scores([features(context, section, unit)])[0]
         column = {name: i for i, name in enumerate(model.classes)}
 
@@ -204,7 +213,7 @@ class ActivityChooser:
 
         best = max(options, key=lambda a: score(a.name))
         if score(best.name) < self.floor and score(NEW) > score(best.name):
-            return new_name(context, fallback)
+            return new_name(context, fallback, unit)
         return best.name
 
     def rename(self, extraction: Extraction) -> Extraction:

@@ -90,7 +90,9 @@ def test_context_and_new_names_come_from_the_words_before_the_number():
     assert context.clause == "参加42人" and context.previous == "上午组织干部学法1次"
     text = "@法治台账 今天开了罚单9张"
     assert new_name(context_at(text, text.index("9")), "x") == "开罚单"
-    assert new_name(Context("5", "", ""), "原名") == "原名"
+    text = "来了40个学生"  # too few words before the number: the clause's
+    assert new_name(context_at(text, text.index("40")), "开展普法宣传活动", "个") == "来学生"
+    assert new_name(Context("5", "", ""), "开展普法宣传活动", "个") == "开展普法宣传活动（个）"
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +142,13 @@ def test_a_figure_is_never_named_for_an_activity_that_does_not_count_its_unit(ch
     assert named not in by_name() and named == "研读党章专题"
     text = "今年调解纠纷化解率96%"
     assert by_name()[_choose(chooser, text, "96", "disputes", "%")].kind == "rate"
+
+
+def test_a_question_narrows_to_the_name_the_ledger_stores():
+    from actions.question import ledger_name
+
+    assert ledger_name("今年中心组学法几次了", "study", "组织干部学法") == "中心组学法"
+    assert ledger_name("今年罚款一共多少", "enforcement", "收缴罚款") == "行政处罚罚没金额"
+    assert ledger_name("今年调解成功率多少", "disputes", "调解成功率") == "调解成功率"
+    # no catalogued phrase in the question: the taxonomy's own name
+    assert ledger_name("今年那个事几次", "study", "组织干部学法") == "组织干部学法"

@@ -66,3 +66,42 @@ def test_one_figure_per_activity_and_unit(
     }
     assert "调解矛盾纠纷9起" in disputes["text"]
     assert "调解矛盾纠纷9件" not in disputes["text"]
+
+
+def test_a_made_up_name_waits_for_review_before_the_report_states_it(
+    settings, session_factory, registered, make_message, tmp_path
+):
+    from bot.storage.activities import rename
+
+    script = {
+        "孩子们读宪法52个": logged("孩子们读宪法52个", ("publicity", "孩子读宪法", 52, "个", D)),
+        "普法2场": logged("普法2场", ("publicity", "开展普法宣传活动", 2, "场", D)),
+    }
+    bot = Dispatcher(settings, session_factory, ScriptedParser(script))
+    for minute, text in enumerate(script):
+        bot.handle(make_message(text, time=f"2024-05-16T10:{minute:02d}:00"))
+
+    def report() -> dict:
+        path = build_report(
+            session_factory, "白岩镇", 2024, "json", tmp_path / "r.json", as_of=date(2025, 1, 10)
+        )
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    data = report()
+    publicity = _section(data, "publicity")
+    assert [f["label"] for f in publicity["facts"]] == ["开展普法宣传活动"]
+    assert "孩子读宪法" not in publicity["text"]
+    assert data["unreviewed"] == [
+        {"section": "publicity", "label": "孩子读宪法", "value": 52, "unit": "个", "records": 1}
+    ]
+    markdown = build_report(
+        session_factory, "白岩镇", 2024, "md", tmp_path / "r.md", as_of=date(2025, 1, 10)
+    ).read_text(encoding="utf-8")
+    note = next(line for line in markdown.splitlines() if "尚未核对" in line)
+    assert "“孩子读宪法”52个" in note and "taizhang activities" in note
+    with session_factory() as session:
+        rename(session, "孩子读宪法", "组织学生诵读宪法", "管理员")
+        session.commit()
+    data = report()
+    assert data["unreviewed"] == []
+    assert "组织学生诵读宪法52个" in _section(data, "publicity")["text"]

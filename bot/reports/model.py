@@ -168,6 +168,8 @@ class ReportData:
     sections: list[SectionData]
     as_of: date  # the date the draft is made (the signature date)
     checks: list[Mismatch] = field(default_factory=list)  # for the author, not the report
+    # figures under names nobody stands behind yet (new, unreviewed): for the author only
+    unreviewed: list[tuple[str, Metric]] = field(default_factory=list)
 
     def section(self, section_id: str) -> SectionData | None:
         return next((s for s in self.sections if s.id == section_id), None)

@@ -17,9 +17,10 @@ from bot.reports.checks import running_total_mismatches
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
+from bot.storage.activities import standing
 from bot.storage.models import FactRole
 from bot.storage.units import is_money, normalise
-from nlu.catalogue import in_section
+from nlu.catalogue import catalogue, in_section
 from nlu.catalogue import rank as catalogue_rank
 from nlu.sections import section_by_id, sections
 
@@ -42,6 +43,14 @@ def activity_rank(section_id: str, activity: str) -> int:
     names = [a.name for a in section.activities]
     offset = len(in_section(section_id))
     return offset + (names.index(activity) if activity in names else len(names))
+
+
+def stated_names(session: Session) -> set[str]:
+    """Activity names a report may state: the catalogue's, the taxonomy's (ledgers kept before
+    the catalogue use them) and every name a person chose by merging or renaming. A name the
+    parser made up for uncatalogued work waits for that review (`taizhang activities`)."""
+    names = {a.name for a in catalogue()} | {a.name for s in sections() for a in s.activities}
+    return names | set(standing(session).values())
 
 
 def year_range(year: int) -> tuple[date, date]:
@@ -142,6 +151,16 @@ def load_report_data(
     for total in previous:
         previous_by_section[total.section].append(total)
 
+    stated = stated_names(session)
+    unreviewed: list[tuple[str, Metric]] = []
+    for section_id, totals in summary.activity_totals.items():
+        new = [t for t in totals if t.activity not in stated]
+        facts = [f for f in summary.highlights.get(section_id, []) if f.activity not in stated]
+        unreviewed += [(section_id, m) for m in _metrics(new, facts, False)]
+        summary.activity_totals[section_id] = [t for t in totals if t.activity in stated]
+        summary.highlights[section_id] = [
+            f for f in summary.highlights.get(section_id, []) if f.activity in stated
+        ]
     sections_of_message: dict[str, set[str]] = defaultdict(set)
     for section_id, items in summary.highlights.items():
         for item in items:
@@ -164,4 +183,11 @@ def load_report_data(
             )
         )
     checks = running_total_mismatches(session, town_id, start, end, min_confidence=min_confidence)
-    return ReportData(town=town_name, year=year, sections=sections, as_of=as_of, checks=checks)
+    return ReportData(
+        town=town_name,
+        year=year,
+        sections=sections,
+        as_of=as_of,
+        checks=checks,
+        unreviewed=unreviewed,
+    )
