@@ -212,9 +212,11 @@ class ActivityChooser:
             return float(scores[column[name]]) if name in column else 0.0
 
         best = max(options, key=lambda a: score(a.name))
-        if score(best.name) < self.floor and score(NEW) > score(best.name):
-            return new_name(context, fallback, unit)
-        return best.name
+        if score(best.name) >= self.floor or score(NEW) <= score(best.name):
+            return best.name
+        if any(a.name == fallback for a in options):
+            return fallback  # the lexicon's reading is a catalogued name that counts this unit
+        return new_name(context, fallback, unit)
 
     def rename(self, extraction: Extraction) -> Extraction:
         """The extraction with each fact named from the catalogue (or newly)."""
@@ -245,7 +247,7 @@ class ActivityNamer(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # max_iter: the fit stops early; ranking the few candidates of a section and unit
         # does not need the last digits of the optimum, and training stays within budget
-        return {"C": 4.0, "min_count": 2, "max_iter": 300, "floor": 0.2, "map_floor": 0.5}
+        return {"C": 4.0, "min_count": 2, "max_iter": 300, "floor": 0.1, "map_floor": 0.5}
 
     def __init__(
         self,
