@@ -105,3 +105,26 @@ def test_a_made_up_name_waits_for_review_before_the_report_states_it(
     data = report()
     assert data["unreviewed"] == []
     assert "组织学生诵读宪法52个" in _section(data, "publicity")["text"]
+
+
+def test_a_year_on_year_change_compares_what_is_summed_together(
+    settings, session_factory, registered, make_message, tmp_path
+):
+    script = {  # last year in every month (a year the draft may compare with), 1起 each
+        f"{month}月化解纠纷1起": logged(
+            f"{month}月化解纠纷1起",
+            ("disputes", "调解矛盾纠纷", 1, "起", date(2023, month, 16)),
+        )
+        for month in range(1, 13)
+    }
+    script["化解纠纷30起"] = logged("化解纠纷30起", ("disputes", "调解矛盾纠纷", 30, "起", D))
+    bot = Dispatcher(settings, session_factory, ScriptedParser(script))
+    for month in range(1, 13):
+        bot.handle(make_message(f"{month}月化解纠纷1起", time=f"2023-{month:02d}-16T10:00:00"))
+    bot.handle(make_message("化解纠纷30起", time="2024-05-16T10:00:00"))
+    path = build_report(
+        session_factory, "白岩镇", 2024, "md", tmp_path / "r.md", as_of=date(2025, 1, 10)
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "调解矛盾纠纷由12起增至30起" in text
+    assert "降至0" not in text

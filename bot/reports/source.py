@@ -108,6 +108,7 @@ def _metrics(
             records=t.records,
             evidence=tuple(behind.get((t.section, t.activity or "", t.unit), ())),
             is_stock=t.is_stock,
+            sums_in=t.unit,
         )
         for t in ordered
     ]
