@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.catalogue import CatalogueActivity, catalogue, in_section
+from nlu.catalogue import CatalogueActivity, catalogue, catalogue_digest, in_section
 from nlu.components import EXTRACTION_KEY
 from nlu.corpus import LABELS_KEY
 from nlu.facts import Extraction
@@ -246,8 +246,16 @@ class ActivityNamer(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # max_iter: the fit stops early; ranking the few candidates of a section and unit
-        # does not need the last digits of the optimum, and training stays within budget
-        return {"C": 4.0, "min_count": 2, "max_iter": 300, "floor": 0.1, "map_floor": 0.5}
+        # does not need the last digits of the optimum, and training stays within budget.
+        # `catalogue`: the file's digest, so Rasa's training cache retrains when it changes.
+        return {
+            "C": 4.0,
+            "min_count": 2,
+            "max_iter": 300,
+            "floor": 0.1,
+            "map_floor": 0.5,
+            "catalogue": catalogue_digest(),
+        }
 
     def __init__(
         self,

@@ -7,6 +7,7 @@ chooser (`nlu.activities`) learns from it and `taizhang lexicon check` validates
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +60,12 @@ def _parse(raw: dict) -> tuple[CatalogueActivity, ...]:
 def catalogue() -> tuple[CatalogueActivity, ...]:
     """Every catalogued activity, per section in file order (read once per process)."""
     return _parse(_read(CATALOGUE_FILE))
+
+
+@lru_cache(maxsize=1)
+def catalogue_digest() -> str:
+    """A short digest of the catalogue file: a model trained on it names the file it read."""
+    return hashlib.sha256(CATALOGUE_FILE.read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
