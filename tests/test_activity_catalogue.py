@@ -152,3 +152,19 @@ def test_a_question_narrows_to_the_name_the_ledger_stores():
     assert ledger_name("今年调解成功率多少", "disputes", "调解成功率") == "调解成功率"
     # no catalogued phrase in the question: the taxonomy's own name
     assert ledger_name("今年那个事几次", "study", "组织干部学法") == "组织干部学法"
+
+
+def test_a_changed_catalogue_changes_the_chooser_config(tmp_path: Path, monkeypatch):
+    """Rasa's training cache keys a component on its config: the catalogue's digest is in it,
+    so editing the catalogue retrains the chooser."""
+    import nlu.catalogue as module
+
+    before = ActivityNamer.get_default_config()["catalogue"]
+    changed = tmp_path / "activities.yml"
+    changed.write_bytes(module.CATALOGUE_FILE.read_bytes() + b"\n# one more line\n")
+    monkeypatch.setattr(module, "CATALOGUE_FILE", changed)
+    module.catalogue_digest.cache_clear()
+    try:
+        assert ActivityNamer.get_default_config()["catalogue"] != before
+    finally:
+        module.catalogue_digest.cache_clear()
