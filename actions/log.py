@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from actions import replies
 from actions.base import ActionContext, ActionOutcome
+from bot.storage.activities import follow, standing
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus, Person, Room, Town
 from bot.storage.units import normalise, plain, to_decimal
 from nlu.result import Fact as ParsedFact
@@ -36,8 +37,10 @@ def store_facts(
     town: Town,
     room: Room | None,
 ) -> list[Fact]:
-    """Add one active ledger fact per parsed fact (value as written, plus its summing form)."""
+    """Add one active ledger fact per parsed fact (value as written, plus its summing form),
+    under the name its activity has after any merge (`taizhang activities merge`)."""
     rows = []
+    names = standing(session)
     for parsed in facts:
         row = active_fact(
             message_id=message.id,
@@ -45,7 +48,7 @@ def store_facts(
             room_id=room.id if room else None,
             person_id=person.id,
             section=parsed.section,
-            activity=parsed.activity,
+            activity=follow(names, parsed.activity),
             value=parsed.value,
             unit=parsed.unit,
             fact_date=parsed.date,

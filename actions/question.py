@@ -20,10 +20,24 @@ from sqlalchemy.orm import Session
 from actions.periods import PARSER_PERIODS, Period, find_period, named_period, vocabulary
 from bot.storage.models import Person, Town
 from bot.storage.registry import list_people
+from nlu.catalogue import in_section
 from nlu.numbers import normalize_width, units
 from nlu.places import find_places
 from nlu.result import ParseResult, Query
 from nlu.sections import find_activities, find_section_keyword
+
+
+def ledger_name(norm: str, section: str, taxonomy_name: str) -> str:
+    """The name the ledger stores the asked work under: the catalogued activity of the section
+    whose phrase the question holds (longest first: "中心组学法几次" -> 中心组学法), else the
+    taxonomy's name."""
+    found = [
+        (len(phrase), activity.name)
+        for activity in in_section(section)
+        for phrase in (activity.name, *activity.phrases)
+        if phrase in norm
+    ]
+    return max(found)[1] if found else taxonomy_name
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,7 @@ def read_question(
     return Question(
         period=period,
         section=None if query.uncovered else section,
-        activity=activity.name if activity else None,
+        activity=ledger_name(norm, activity.section, activity.name) if activity else None,
         unit=None if counts_records else unit,
         person=person,
         place=places[0] if places else None,

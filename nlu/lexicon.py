@@ -1,7 +1,8 @@
 """`taizhang lexicon check`: the word knowledge in data/ is consistent before a model is
 trained on it. Checks the cue words (data/lexicon/cues.yml) and the activity lexicon
 (data/sections.yml): the twelve sections, units the number reader knows, patterns and frames
-that compile, and no phrase claimed by two activities of different sections; and the date words
+that compile, and no phrase claimed by two activities of different sections; the activity
+catalogue (data/lexicon/activities.yml, nlu.catalogue); and the date words
 (data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from nlu import cues
+from nlu.catalogue import catalogue_problems
 from nlu.dates import DATE_WORDS_FILE
 from nlu.numbers import unit_kind
 from nlu.sections import SECTIONS_FILE
@@ -95,4 +97,9 @@ def date_word_problems(path: Path = DATE_WORDS_FILE) -> list[cues.Problem]:
 
 def problems() -> list[cues.Problem]:
     """Everything wrong with the lexicon, empty when it is consistent."""
-    return cues.problems() + section_problems() + date_word_problems()
+    return (
+        cues.problems()
+        + section_problems()
+        + catalogue_problems(sections=SECTION_IDS)
+        + date_word_problems()
+    )

@@ -52,6 +52,7 @@ class LinearModel:
         multilabel: bool = False,
         c: float = 4.0,
         min_count: int = 1,
+        max_iter: int = 3000,
     ) -> LinearModel:
         from collections import Counter
 
@@ -75,7 +76,7 @@ class LinearModel:
                 coef[k] = model.coef_[0]
                 intercept[k] = model.intercept_[0]
             return cls(vocabulary, coef, intercept, classes, True)
-        model = LogisticRegression(C=c, max_iter=3000)
+        model = LogisticRegression(C=c, max_iter=max_iter)
         model.fit(x, np.array(labels))
         classes = [str(c) for c in model.classes_]
         coef = model.coef_.astype(np.float32)

@@ -108,7 +108,7 @@ def test_one_figure_asked_gets_one_line(puppet, handler, settings, question, ans
             "第三季度进度",  # July to September, not the quarter we are in
             [
                 "青石镇第三季度（7月1日—9月30日）台账：",
-                "· 学习贯彻习近平法治思想（2条）：参学人数42人；组织干部学法1次",
+                "· 学习贯彻习近平法治思想（2条）：参学人数42人；组织领导干部学法1次",
             ],
         ),
         (

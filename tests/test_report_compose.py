@@ -243,7 +243,8 @@ def test_pick_highlights_spreads_over_the_year_and_skips_cited():
 def test_json_form_is_exact():
     report = compose_report(sample_data())
     data = json.loads(json.dumps(report_dict(report), ensure_ascii=False))
-    assert set(data) == {"town", "year", "sections", "checks"} and data["checks"] == []
+    assert set(data) == {"town", "year", "sections", "checks", "unreviewed"}
+    assert data["checks"] == [] and data["unreviewed"] == []
     assert data["town"] == "白岩镇" and data["year"] == 2024
     assert [s["id"] for s in data["sections"]] == list(SECTION_IDS)
     for section in data["sections"]:

@@ -11,7 +11,7 @@ import pytest
 from bot.dispatcher import Dispatcher
 from bot.reports import build_report
 from bot.reports.sample import populate_year
-from bot.storage.units import display
+from bot.storage.units import display, normalise
 from nlu.result import Fact as ParsedFact
 from nlu.result import ParseResult
 from tests.ledger_helpers import ScriptedParser, correction, logged, query, simple
@@ -46,7 +46,7 @@ SCRIPT = {
         facts=[ParsedFact("publicity", "普法覆盖社区", 12, "个", date(2024, 8, 1), role="stock")],
     ),
     "今年没有出台规范性文件": logged(
-        "今年没有出台规范性文件", ("rules", "出台行政规范性文件", 0, "件", date(2024, 12, 1))
+        "今年没有出台规范性文件", ("rules", "制定行政规范性文件", 0, "件", date(2024, 12, 1))
     ),
     "调解纠纷5件": logged("调解纠纷5件", ("disputes", "调解矛盾纠纷", 5, "件")),
     "今年已调解纠纷10件": lambda now: ParseResult(
@@ -191,7 +191,8 @@ def test_a_generated_year_adds_up(session_factory, tmp_path):
     seen = 0
     for item in data["sections"]:
         for figure in item["facts"]:
-            unit = "元" if figure["unit"] == "万元" else figure["unit"]
+            # stated in the written measure word (24起), summed with its base (件)
+            unit = normalise(1, figure["unit"])[1]
             key = (item["id"], figure["label"], unit)
             expected = written.sums[key]
             if figure["unit"] == "万元":
@@ -232,9 +233,9 @@ def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
         (9, "存量（如覆盖社区数、法律顾问人数）取期间最新值，不累加"),
         (12, "报告采用此值"),
     ]
-    zero = fact(data, "rules", "出台行政规范性文件")
+    zero = fact(data, "rules", "制定行政规范性文件")
     assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
-    assert "出台行政规范性文件为零" in section(data, "rules")["text"]
+    assert "制定行政规范性文件为零" in section(data, "rules")["text"]
 
 
 def test_last_year_is_compared_only_when_the_ledger_holds_it(

@@ -145,6 +145,7 @@ lexicon_app = typer.Typer(help=h("lexicon.help"), no_args_is_help=True)
 def lexicon_check() -> None:
     """Check the word data (cues, sections, activities) before a model is trained on it."""
     from actions import replies
+    from nlu.catalogue import catalogue
     from nlu.cues import REQUIRED
     from nlu.lexicon import problems
     from nlu.sections import sections
@@ -153,7 +154,11 @@ def lexicon_check() -> None:
     activities = sum(len(section.activities) for section in sections())
     typer.echo(
         replies.text(
-            "cli.lexicon_ok", cues=len(REQUIRED), sections=len(sections()), activities=activities
+            "cli.lexicon_ok",
+            cues=len(REQUIRED),
+            sections=len(sections()),
+            activities=activities,
+            catalogue=len(catalogue()),
         )
     )
 

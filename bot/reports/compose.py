@@ -24,6 +24,7 @@ from bot.reports.model import (
 )
 from bot.reports.periods import period_values
 from bot.reports.phrasebook import Phrasebook, fill, load_phrasebook
+from nlu.sections import short_titles
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 LEADERSHIP = "leadership"
@@ -406,6 +407,24 @@ class _Drafter:
         )
         self.blocks.append(Block("body", self.say("author_checks", "intro") + items + "。"))
 
+    def unreviewed(self) -> None:
+        """After the signature, for the author only: figures under names the bot made up,
+        left out of the text until someone reviews them."""
+        if not self.data.unreviewed:
+            return
+        titles = short_titles()
+        items = self.p.get("unreviewed", "separator").join(
+            fill(
+                self.p.get("unreviewed", "item"),
+                section=titles.get(section_id, section_id),
+                label=metric.label,
+                figure=figure(metric.value, metric.unit),
+            )
+            for section_id, metric in self.data.unreviewed
+        )
+        intro, outro = self.p.get("unreviewed", "intro"), self.p.get("unreviewed", "outro")
+        self.blocks.append(Block("body", intro + items + outro))
+
     def compose(self) -> ComposedReport:
         title = self.title()
         self.opening()
@@ -415,6 +434,7 @@ class _Drafter:
         self.plans()
         self.signature()
         self.author_checks()
+        self.unreviewed()
         return ComposedReport(
             data=self.data,
             title=title,

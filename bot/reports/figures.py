@@ -16,9 +16,12 @@ __all__ = ["chinese_date", "figure", "is_money", "is_rate", "json_number", "plai
 
 
 def figure(value: Decimal | float | int | str, unit: str) -> str:
-    """One figure as the report writes it: '406件', '98.8%', '6.177万元', '5000元'."""
-    amount, summing_unit = normalise(value, unit)
-    return display(amount, summing_unit)
+    """One figure as the report writes it: '406件', '24起', '98.8%', '6.177万元', '5000元'.
+    Money is summed in 元 and shown in 万元 from 10,000 元; other units stay as stated."""
+    if is_money(unit):
+        amount, summing_unit = normalise(value, unit)
+        return display(amount, summing_unit)
+    return display(to_decimal(value), "%" if is_rate(unit) else unit)
 
 
 def json_number(value: Decimal | float | int | str) -> int | float:

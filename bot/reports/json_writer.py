@@ -3,9 +3,10 @@
 Shape (a contract for outside checks): {"town", "year", "sections": [{"id", "title",
 "facts": [{"label", "value", "unit", "records", "kind"}], "text"}]}, all twelve sections in
 order, and "checks": running totals quoted in chat that the ledger's sums do not give
-(bot.reports.checks; for the author, not part of the report). Money is given as the report
-shows it (6.677 万元 or 5000 元); `kind` is count or amount (summed over the year), stock or
-rate (the latest value stated, never summed).
+(bot.reports.checks; for the author, not part of the report), and "unreviewed": figures
+under activity names the bot made up, left out of the sections until reviewed. Money is given
+as the report shows it (6.677 万元 or 5000 元); `kind` is count or amount (summed over the
+year), stock or rate (the latest value stated, never summed).
 """
 
 from __future__ import annotations
@@ -65,11 +66,22 @@ def report_dict(report: ComposedReport) -> dict[str, Any]:
         }
         for m in report.data.checks
     ]
+    unreviewed = [
+        {
+            "section": section_id,
+            "label": m.label,
+            "value": shown_value(m)[0],
+            "unit": shown_value(m)[1],
+            "records": m.records,
+        }
+        for section_id, m in report.data.unreviewed
+    ]
     return {
         "town": report.data.town,
         "year": report.data.year,
         "sections": sections,
         "checks": checks,
+        "unreviewed": unreviewed,
     }
 
 

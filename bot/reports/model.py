@@ -41,6 +41,7 @@ class Metric:
     records: int  # ledger facts behind the figure
     evidence: tuple[Evidence, ...] = ()
     is_stock: bool = False  # a standing number (role stock): the latest value stated
+    sums_in: str = ""  # the summing unit when `unit` is the written one (24起 sums in 件)
 
     @property
     def is_rate(self) -> bool:
@@ -170,6 +171,8 @@ class ReportData:
     as_of: date  # the date the draft is made (the signature date)
     checks: list[Mismatch] = field(default_factory=list)  # for the author, not the report
     by_month: list[MonthFigure] = field(default_factory=list)  # coverage per section and month
+    # figures under names nobody stands behind yet (new, unreviewed): for the author only
+    unreviewed: list[tuple[str, Metric]] = field(default_factory=list)
 
     def section(self, section_id: str) -> SectionData | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -187,14 +190,15 @@ class ReportData:
         for section in self.sections:
             if not section.previous:
                 continue
-            now = {(m.label, m.unit): m for m in section.metrics if not m.is_rate}
-            before = {(m.label, m.unit): m for m in section.previous if not m.is_rate}
+            now = {(m.label, m.sums_in or m.unit): m for m in section.metrics if not m.is_rate}
+            before = {(m.label, m.sums_in or m.unit): m for m in section.previous if not m.is_rate}
             for key, old_metric in before.items():
                 old = old_metric.value
                 new = now[key].value if key in now else Decimal(0)
                 if max(old, new) < min_base or old == 0 or abs(new - old) < old * min_ratio:
                     continue
-                result.append(Change(section.id, key[0], key[1], old, new))
+                unit = now[key].unit if key in now else old_metric.unit  # as stated this year
+                result.append(Change(section.id, key[0], unit, old, new))
         return result
 
     def find_gaps(self, little: int, changes: list[Change]) -> Gaps:

@@ -7,7 +7,7 @@ returns (per-activity totals, record counts, and every active fact with its mess
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -17,8 +17,11 @@ from bot.reports.checks import running_total_mismatches
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
+from bot.storage.activities import standing
 from bot.storage.models import FactRole
-from bot.storage.units import normalise
+from bot.storage.units import is_money, normalise
+from nlu.catalogue import catalogue, in_section
+from nlu.catalogue import rank as catalogue_rank
 from nlu.sections import section_by_id, sections
 
 
@@ -28,13 +31,26 @@ def section_titles() -> dict[str, str]:
 
 
 def activity_rank(section_id: str, activity: str) -> int:
-    """The activity's place in data/sections.yml (unknown activities go last): figures are
-    named in this order, so 参学人数 follows 组织干部学法 instead of opening the sentence."""
+    """The activity's place in the catalogue (data/lexicon/activities.yml), else in
+    data/sections.yml, new activities last: figures are named in this order, so 参学人数
+    follows the study it counts instead of opening the sentence."""
+    catalogued = catalogue_rank(section_id, activity)
+    if catalogued is not None:
+        return catalogued
     section = section_by_id(section_id)
     if section is None:
         return 0
     names = [a.name for a in section.activities]
-    return names.index(activity) if activity in names else len(names)
+    offset = len(in_section(section_id))
+    return offset + (names.index(activity) if activity in names else len(names))
+
+
+def stated_names(session: Session) -> set[str]:
+    """Activity names a report may state: the catalogue's, the taxonomy's (ledgers kept before
+    the catalogue use them) and every name a person chose by merging or renaming. A name the
+    parser made up for uncatalogued work waits for that review (`taizhang activities`)."""
+    names = {a.name for a in catalogue()} | {a.name for s in sections() for a in s.activities}
+    return names | set(standing(session).values())
 
 
 def year_range(year: int) -> tuple[date, date]:
@@ -46,12 +62,27 @@ def _evidence_key(item: aggregate.Highlight) -> tuple[str, str, str]:
     return item.section, item.activity, normalise(item.value, item.unit)[1]
 
 
+def stated_unit(summing_unit: str, written: Counter[str] | None) -> str:
+    """The unit a figure is stated in: the measure word its facts were written in most
+    ("化解矛盾纠纷24起", "开展法治宣传活动50场次"), where it counts the same as the summing unit
+    (起 and 件 are summed together); money, rates and scaled units keep the summing unit."""
+    if not written or is_money(summing_unit) or summing_unit == "%":
+        return summing_unit
+    same = [(n, u) for u, n in written.items() if normalise(1, u) == (1, summing_unit)]
+    if not same:
+        return summing_unit
+    return max(same, key=lambda pair: (pair[0], pair[1] == summing_unit))[1]
+
+
 def _metrics(
     totals: list[aggregate.Total],
     facts: list[aggregate.Highlight],
     with_evidence: bool,
 ) -> list[Metric]:
     behind: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    written: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    for item in facts:
+        written[_evidence_key(item)][item.unit] += 1
     if with_evidence:
         for item in facts:
             behind[_evidence_key(item)].append(
@@ -73,10 +104,11 @@ def _metrics(
         Metric(
             label=t.activity or "",
             value=Decimal(t.value),
-            unit=t.unit,
+            unit=stated_unit(t.unit, written.get((t.section, t.activity or "", t.unit))),
             records=t.records,
             evidence=tuple(behind.get((t.section, t.activity or "", t.unit), ())),
             is_stock=t.is_stock,
+            sums_in=t.unit,
         )
         for t in ordered
     ]
@@ -131,6 +163,16 @@ def load_report_data(
     for total in previous:
         previous_by_section[total.section].append(total)
 
+    stated = stated_names(session)
+    unreviewed: list[tuple[str, Metric]] = []
+    for section_id, totals in summary.activity_totals.items():
+        new = [t for t in totals if t.activity not in stated]
+        facts = [f for f in summary.highlights.get(section_id, []) if f.activity not in stated]
+        unreviewed += [(section_id, m) for m in _metrics(new, facts, False)]
+        summary.activity_totals[section_id] = [t for t in totals if t.activity in stated]
+        summary.highlights[section_id] = [
+            f for f in summary.highlights.get(section_id, []) if f.activity in stated
+        ]
     sections_of_message: dict[str, set[str]] = defaultdict(set)
     for section_id, items in summary.highlights.items():
         for item in items:
@@ -160,5 +202,11 @@ def load_report_data(
         )
     by_month = summary.cube.monthly() if summary.cube is not None else []
     return ReportData(
-        town=town_name, year=year, sections=sections, as_of=as_of, checks=checks, by_month=by_month
+        town=town_name,
+        year=year,
+        sections=sections,
+        as_of=as_of,
+        checks=checks,
+        by_month=by_month,
+        unreviewed=unreviewed,
     )

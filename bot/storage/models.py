@@ -273,3 +273,20 @@ class WebUser(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     town = relationship("Town")
+class ActivityMerge(Base):
+    """One merge or rename of an activity name (`taizhang activities merge|rename`): all facts
+    named `source` became `target`, by whom and when. `fact_ids` (JSON) lists the facts that
+    moved, so the change can be listed and undone; while it stands, facts parsed later under
+    `source` are stored under `target`. No fact is deleted by it."""
+
+    __tablename__ = "activity_merges"
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(16), nullable=False)  # merge / rename
+    source = Column(String(100), nullable=False, index=True)
+    target = Column(String(100), nullable=False)
+    fact_ids = Column(Text, nullable=False, default="[]")
+    made_by = Column(String(100), nullable=False)
+    made_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    undone_by = Column(String(100))
+    undone_at = Column(UTCDateTime)
