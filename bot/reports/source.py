@@ -78,11 +78,15 @@ def _metrics(
     totals: list[aggregate.Total],
     facts: list[aggregate.Highlight],
     with_evidence: bool,
+    written: dict[tuple[str, str, str], Counter[str]] | None = None,
 ) -> list[Metric]:
+    """The figures of `totals`, stated in the units `written` counts (from the ledger's cube;
+    else from `facts`), with the facts behind each when `with_evidence`."""
     behind: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
-    written: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
-    for item in facts:
-        written[_evidence_key(item)][item.unit] += 1
+    if written is None:
+        written = defaultdict(Counter)
+        for item in facts:
+            written[_evidence_key(item)][item.unit] += 1
     if with_evidence:
         for item in facts:
             behind[_evidence_key(item)].append(
@@ -163,12 +167,13 @@ def load_report_data(
     for total in previous:
         previous_by_section[total.section].append(total)
 
+    written = summary.cube.written_units() if summary.cube is not None else None
     stated = stated_names(session)
     unreviewed: list[tuple[str, Metric]] = []
     for section_id, totals in summary.activity_totals.items():
         new = [t for t in totals if t.activity not in stated]
         facts = [f for f in summary.highlights.get(section_id, []) if f.activity not in stated]
-        unreviewed += [(section_id, m) for m in _metrics(new, facts, False)]
+        unreviewed += [(section_id, m) for m in _metrics(new, facts, False, written)]
         summary.activity_totals[section_id] = [t for t in totals if t.activity in stated]
         summary.highlights[section_id] = [
             f for f in summary.highlights.get(section_id, []) if f.activity in stated
@@ -185,7 +190,9 @@ def load_report_data(
             SectionData(
                 id=section_id,
                 title=title,
-                metrics=_metrics(summary.activity_totals.get(section_id, []), facts, with_evidence),
+                metrics=_metrics(
+                    summary.activity_totals.get(section_id, []), facts, with_evidence, written
+                ),
                 highlights=by_message(
                     [_highlight(item, len(sections_of_message[item.text]) > 1) for item in facts],
                     section_id,

@@ -23,7 +23,7 @@ Typical use (inside a `with session_factory() as session:` block)::
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -470,6 +470,7 @@ class CubeCell(NamedTuple):
     stated: bool  # a rate or a stock: counted, never summed
     value: Decimal
     records: int
+    written: str = ""  # the measure word as written (起 for a 件 figure): the report states it
 
 
 class month_key(FunctionElement):
@@ -518,6 +519,16 @@ class LedgerCube:
         ]
         return sorted(result + self.stated, key=_sort_key)
 
+    def written_units(self) -> dict[tuple[str, str, str], Counter[str]]:
+        """(section, activity, summing unit) -> how many facts were written in each unit, so a
+        figure is stated in the unit the town writes ("化解矛盾纠纷24起")."""
+        result: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+        for cell in self.cells:
+            result[(cell.section, cell.activity, cell.unit)][cell.written or cell.unit] += (
+                cell.records
+            )
+        return dict(result)
+
     def records_per_section(self) -> dict[str, int]:
         result: dict[str, int] = defaultdict(int)
         for cell in self.cells:
@@ -556,7 +567,14 @@ def cube(session: Session, town_id: int, start: date, end: date) -> LedgerCube:
     latest rates and stocks)."""
     conditions = _active_in_range(town_id, start, end, None)
     stated = case((_STATED, 1), else_=0)
-    group = (Fact.section, Fact.activity, Fact.unit_normalised, month_key(Fact.fact_date), stated)
+    group = (
+        Fact.section,
+        Fact.activity,
+        Fact.unit_normalised,
+        month_key(Fact.fact_date),
+        stated,
+        Fact.unit,
+    )
     rows = session.execute(
         # count(*), not count(id): the covering index ix_facts_cube then answers alone
         select(*group, func.sum(Fact.value_normalised), func.count())
@@ -564,7 +582,7 @@ def cube(session: Session, town_id: int, start: date, end: date) -> LedgerCube:
         .group_by(*group)
     ).all()
     cells = [
-        CubeCell(sec, activity, unit, key // 100, key % 100, bool(is_stated), amount, n)
-        for sec, activity, unit, key, is_stated, amount, n in rows
+        CubeCell(sec, activity, unit, key // 100, key % 100, bool(is_stated), amount, n, written)
+        for sec, activity, unit, key, is_stated, written, amount, n in rows
     ]
     return LedgerCube(cells, _latest_stated(session, conditions))

@@ -204,6 +204,7 @@ class Fact(Base):
                 "unit_normalised",
                 "role",
                 "value_normalised",
+                "unit",
             ],
         ),
         # the few rates and stocks, whose latest value is looked up (aggregate._latest_stated)

@@ -10,6 +10,7 @@ through aggregate.highlights.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.reports import report_data
 from bot.reports.json_writer import fact_dict, shown_value
 from bot.reports.model import Metric, SectionData
-from bot.reports.source import year_range
+from bot.reports.source import stated_unit, year_range
 from bot.storage import aggregate
 from bot.storage.models import FactRole, Town
 from bot.storage.units import display, normalise, plain
@@ -54,7 +55,9 @@ class DrillKey:
 def _previous_figure(section: SectionData, metric: Metric) -> dict[str, Any] | None:
     """Last year's figure of the same activity and unit, shown as the report shows it."""
     for old in section.previous or ():
-        if old.label == metric.label and old.unit == metric.unit:
+        if old.label == metric.label and (old.sums_in or old.unit) == (
+            metric.sums_in or metric.unit
+        ):
             value, unit = shown_value(old)
             return {"value": value, "unit": unit, "records": old.records}
     return None
@@ -65,7 +68,8 @@ def _section_view(section: SectionData, previous_records: int, year: int) -> dic
     for metric in section.metrics:
         fact = fact_dict(metric)
         fact["previous"] = _previous_figure(section, metric)
-        fact["drill"] = DrillKey(section.id, metric.label, metric.unit).query(year)
+        summing_unit = metric.sums_in or metric.unit
+        fact["drill"] = DrillKey(section.id, metric.label, summing_unit).query(year)
         facts.append(fact)
     return {
         "id": section.id,
@@ -174,4 +178,4 @@ def _sum(found: list[aggregate.Highlight], key: DrillKey) -> str | None:
     if any(item.role == FactRole.STOCK or item.unit == aggregate.RATE_UNIT for item in found):
         return None
     total = sum((normalise(item.value, item.unit)[0] for item in found), Decimal(0))
-    return display(total, key.unit)
+    return display(total, stated_unit(key.unit, Counter(item.unit for item in found)))

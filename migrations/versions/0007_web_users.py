@@ -28,7 +28,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # What a town's year is grouped by (bot.storage.aggregate.cube), carried in the index.
-COVERED = ("status", "section", "activity", "unit_normalised", "role", "value_normalised")
+COVERED = ("status", "section", "activity", "unit_normalised", "role", "value_normalised", "unit")
 
 
 def upgrade() -> None:
