@@ -15,7 +15,6 @@ from nlu.numbers import Quantity, unit_kind
 
 LEFT_WINDOW = 12
 RIGHT_WINDOW = 6
-SENTENCE_WINDOW = 80
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CHINESE_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万俩仨半]")
@@ -85,11 +84,6 @@ def quantity_features(
     features.extend(_ngrams("l:", left))
     features.extend(_ngrams("n:", near_left, (1, 2)))
     features.extend(_ngrams("r:", right, (1, 2)))
-    # The whole sentence around the number: its topic may be far to the left ("防汛四级响应启动
-    # 以后…组织了两百多名镇村干部上堤") or come after it.
-    stop = _SENTENCE_END.search(norm, quantity.end)
-    whole = masked(norm[sentence : stop.start() if stop else len(norm)])[:SENTENCE_WINDOW]
-    features.extend(_ngrams("sc:", whole, (1, 2)))
     earlier = [q for q in analysis.quantities[:index] if q.start >= sentence]
     if earlier:
         features.append("prev_in_sentence")
