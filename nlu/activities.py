@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -38,6 +37,7 @@ from nlu.facts import Extraction
 from nlu.linear import LinearModel
 from nlu.numbers import normalize_width
 from nlu.result import Fact
+from nlu.stored import StoredModelComponent
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +240,10 @@ def _value_position(analysis: Any, fact: Fact) -> int:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class ActivityNamer(GraphComponent):
+class ActivityNamer(StoredModelComponent):
     """Names each fact's activity from the catalogue (see module); after the fact model."""
+
+    without_model = "the fact model's names are kept"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -270,32 +272,8 @@ class ActivityNamer(GraphComponent):
         self._chooser = chooser
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ActivityNamer:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> ActivityNamer:
-        merged = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as folder:
-                chooser = ActivityChooser.load(Path(folder), merged)
-        except (ValueError, FileNotFoundError, OSError):
-            log.warning("activity model not found; the fact model's names are kept")
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, chooser)
+    def read_model(cls, folder: Path, config: dict[str, Any]) -> Any:
+        return ActivityChooser.load(folder, config)
 
     def train(self, training_data: TrainingData) -> Resource:
         samples = sorted(  # a fixed order: the same data trains the same model

@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -50,6 +49,7 @@ from nlu.linear import LinearModel
 from nlu.numbers import normalize_width
 from nlu.result import Correction, Fact
 from nlu.sections import Activity, activity_for_unit, section_by_id
+from nlu.stored import StoredModelComponent
 
 log = logging.getLogger(__name__)
 
@@ -443,8 +443,10 @@ def _number_fact(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class LearnedFactReader(GraphComponent):
+class LearnedFactReader(StoredModelComponent):
     """Decides what each number is and which digitless work a message reports (see module)."""
+
+    without_model = "the lexicon's reading is used"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -470,32 +472,8 @@ class LearnedFactReader(GraphComponent):
         self._models = models
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LearnedFactReader:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LearnedFactReader:
-        merged = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as folder:
-                models = FactModels.load(Path(folder), merged)
-        except (ValueError, FileNotFoundError, OSError):
-            log.warning("fact model not found; the lexicon's reading is used")
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, models)
+    def read_model(cls, folder: Path, config: dict[str, Any]) -> Any:
+        return FactModels.load(folder, config)
 
     def train(self, training_data: TrainingData) -> Resource:
         samples = (
