@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # Signs the login cookie; unset, a random one is kept in <data_dir>/web-secret (mode 600).
     web_secret: SecretStr | None = None
     web_session_hours: int = 12
+    # Guessing passwords: after this many failed logins of one account from one address, that
+    # pair waits web_login_lockout_minutes (counted in the serving process).
+    web_login_attempts: int = 5
+    web_login_lockout_minutes: int = 15
     county_name: str | None = None  # the county page's title (default: data/report/county.yml)
 
     class Config:

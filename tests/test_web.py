@@ -70,6 +70,46 @@ def test_a_wrong_password_is_refused(server):
     assert "taizhang_session" not in response.cookies
 
 
+def test_guessing_a_password_locks_that_account_from_that_address(server, seeded, settings):
+    import requests
+
+    def attempt(name: str, password: str) -> requests.Response:
+        return requests.post(
+            server.url + "/login",
+            data={"login": name, "password": password, "next": "/"},
+            allow_redirects=False,
+        )
+
+    for _ in range(settings.web_login_attempts):
+        assert attempt(seeded.supervisor_a, "wrong-guess-1").status_code == 401
+    locked = attempt(seeded.supervisor_a, PASSWORD)  # even the right password waits now
+    assert locked.status_code == 429
+    assert f"{settings.web_login_lockout_minutes} 分钟后再试" in locked.text
+    assert "taizhang_session" not in locked.cookies
+    assert attempt(seeded.county, PASSWORD).status_code == 302  # other accounts log in
+
+
+def test_the_lockout_ends_after_its_window_and_a_login_clears_failures():
+    from bot.web.throttle import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(attempts=3, window=900.0, clock=lambda: now[0])
+    key = ("li", "10.0.0.7")
+    for _ in range(2):
+        throttle.failed(key)
+    throttle.succeeded(key)
+    throttle.failed(key)
+    assert not throttle.locked(key)  # the login in between cleared the first two
+    throttle.failed(key)
+    throttle.failed(key)
+    assert throttle.locked(key)
+    assert not throttle.locked(("li", "10.0.0.8"))
+    now[0] += 899.0
+    assert throttle.locked(key)
+    now[0] += 2.0
+    assert not throttle.locked(key)
+
+
 def test_a_town_account_sees_only_its_own_town(server, seeded):
     client = login(server, seeded.supervisor_a)
     own, other = seeded.town_a, seeded.town_b

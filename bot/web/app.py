@@ -17,7 +17,8 @@ from bot.storage import open_ledger
 from bot.web import api, downloads, views
 from bot.web.auth import COOKIES, SessionCookies, guard, session_secret
 from bot.web.render import environment
-from bot.web.state import LEDGER, SETTINGS, TEMPLATES
+from bot.web.state import LEDGER, SETTINGS, TEMPLATES, THROTTLE
+from bot.web.throttle import LoginThrottle
 from taizhang.resources import data_file
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ def build_app(settings: Settings, ledger: sessionmaker | None = None) -> web.App
     app[LEDGER] = ledger or open_ledger(settings)
     app[COOKIES] = SessionCookies(session_secret(settings), settings.web_session_hours)
     app[TEMPLATES] = environment()
+    app[THROTTLE] = LoginThrottle(
+        attempts=settings.web_login_attempts, window=settings.web_login_lockout_minutes * 60.0
+    )
     app.router.add_get("/login", views.login_form, name="login")
     app.router.add_post("/login", views.login, name="login_post")
     app.router.add_post("/logout", views.logout, name="logout")

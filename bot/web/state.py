@@ -11,12 +11,14 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from bot.web.throttle import LoginThrottle
 
 T = TypeVar("T")
 
 SETTINGS = web.AppKey("settings", Settings)
 LEDGER = web.AppKey("ledger", sessionmaker)
 TEMPLATES = web.AppKey("templates", Environment)
+THROTTLE = web.AppKey("throttle", LoginThrottle)
 
 
 async def read_ledger(request: web.Request, work: Callable[..., T], *args: Any) -> T:
@@ -30,4 +32,4 @@ async def read_ledger(request: web.Request, work: Callable[..., T], *args: Any) 
     return await asyncio.to_thread(run)
 
 
-__all__ = ["LEDGER", "SETTINGS", "TEMPLATES", "Session", "read_ledger"]
+__all__ = ["LEDGER", "SETTINGS", "TEMPLATES", "THROTTLE", "Session", "read_ledger"]

@@ -14,7 +14,7 @@ from bot.web.auth import COOKIE, COOKIES, Viewer
 from bot.web.dashboard import drill_down, town_view
 from bot.web.passwords import verify_password
 from bot.web.render import render
-from bot.web.state import LEDGER, read_ledger
+from bot.web.state import LEDGER, SETTINGS, THROTTLE, read_ledger
 from bot.web.texts import months, text
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     name = str(form.get("login", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
+    throttle = request.app[THROTTLE]
+    key = (name.lower(), request.remote or "")
+    if throttle.locked(key):
+        log.warning("web login throttled", extra={"login": name[:64], "remote": key[1]})
+        minutes = request.app[SETTINGS].web_login_lockout_minutes
+        context = {"next": target, "error": text("too_many_logins", minutes=minutes), "login": name}
+        return render(request, "login.html", context, status=429)
 
     def check():
         with request.app[LEDGER]() as session:
@@ -48,9 +55,11 @@ async def login(request: web.Request) -> web.StreamResponse:
 
     user = await asyncio.to_thread(check)
     if user is None:
+        throttle.failed(key)
         log.info("web login failed", extra={"login": name[:64]})
         context = {"next": target, "error": text("bad_login"), "login": name}
         return render(request, "login.html", context, status=401)
+    throttle.succeeded(key)
     log.info("web login", extra={"login": user.login, "role": user.role})
     response = web.HTTPFound(target)
     request.app[COOKIES].set(response, user, secure=request.secure)
