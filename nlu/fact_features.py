@@ -15,6 +15,9 @@ from nlu.numbers import Quantity, unit_kind
 
 LEFT_WINDOW = 12
 RIGHT_WINDOW = 6
+# The whole sentence around a number (up to this many characters each side) says what the
+# number is when its near words do not: "…调处了4起，三起是邻里的…" or "到今天为止今年一共…47处".
+SENTENCE_WINDOW = 80
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CHINESE_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万俩仨半]")
@@ -52,6 +55,11 @@ def _sentence_start(norm: str, position: int, floor: int) -> int:
     return start
 
 
+def _sentence_end(norm: str, position: int) -> int:
+    found = _SENTENCE_END.search(norm, position)
+    return found.start() if found else len(norm)
+
+
 def quantity_features(
     extraction: Extraction, analysis: Analysis, index: int, rule: tuple[str, str] | None
 ) -> list[str]:
@@ -84,6 +92,14 @@ def quantity_features(
     features.extend(_ngrams("l:", left))
     features.extend(_ngrams("n:", near_left, (1, 2)))
     features.extend(_ngrams("r:", right, (1, 2)))
+    whole = masked(
+        norm[
+            max(sentence, quantity.start - SENTENCE_WINDOW) : min(
+                _sentence_end(norm, quantity.end), quantity.end + SENTENCE_WINDOW
+            )
+        ]
+    )
+    features.extend(set(_ngrams("sc:", whole, (1, 2))))
     earlier = [q for q in analysis.quantities[:index] if q.start >= sentence]
     if earlier:
         features.append("prev_in_sentence")
