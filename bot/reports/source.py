@@ -18,7 +18,6 @@ from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
 from bot.storage import aggregate
 from bot.storage.activities import standing
-from bot.storage.models import FactRole
 from bot.storage.units import is_money, normalise
 from nlu.catalogue import catalogue, in_section
 from nlu.catalogue import rank as catalogue_rank
@@ -128,7 +127,7 @@ def _highlight(item: aggregate.Highlight, shared: bool) -> Highlight:
         place=item.place,
         person=item.sender,
         shared=shared,
-        is_stock=item.role == FactRole.STOCK,
+        is_stock=item.is_stock,
     )
 
 
