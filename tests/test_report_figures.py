@@ -280,3 +280,35 @@ def test_running_totals_are_never_added_and_a_mismatch_goes_to_the_author(
     text = draft.read_text(encoding="utf-8")
     assert "【请核实" in text and "调解矛盾纠纷累计10件，台账2024年1月1日至8月1日为15件" in text
     assert text.index("白岩镇人民政府") < text.index("累计10件")  # after the signature
+
+
+def test_a_running_total_is_checked_in_chat_and_a_mismatch_told_to_its_author(
+    bot, make_message, session_factory
+):
+    """The sender who quotes a running total hears at once when the ledger does not give it
+    (one line, quoted and ledger figures side by side), addressed or not; an agreeing total
+    is confirmed only when the bot was asked, and never stored as work either way."""
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Fact, Message
+
+    say(bot, make_message, "调解纠纷5件", "2024-03-19T09:00:00")
+    agreed = bot.handle(
+        make_message("今年已调解纠纷10件", time="2024-03-20T09:00:00", mentions_bot=True)
+    )
+    assert [r.text for r in agreed] == [
+        "请核对：您报调解矛盾纠纷累计10件，台账2024年1月1日至3月20日为5件。累计数不另记账，漏报的请补报，重报的请撤回。"
+    ]
+    say(bot, make_message, "调解纠纷5件", "2024-03-21T09:00:00")
+    addressed = say(bot, make_message, "今年已调解纠纷10件", "2024-03-22T09:00:00")
+    assert [r.text for r in addressed] == ["已核对：调解矛盾纠纷累计10件，与台账一致，不重复记录。"]
+    quiet = bot.handle(make_message("今年已调解纠纷10件", time="2024-03-23T09:00:00"))
+    assert quiet == []
+    both = bot.handle(make_message("本月已调解纠纷5件，今天又调解5件", time="2024-03-24T09:00:00"))
+    assert len(both) == 2 and both[0].text.startswith("已记录：调解矛盾纠纷 5件")
+    assert "累计5件，台账2024年1月1日至3月24日为15件" in both[1].text
+    with session_factory() as session:
+        stored = session.execute(select(func.sum(Fact.value))).scalar_one()
+        statuses = session.execute(select(Message.status).order_by(Message.id)).scalars().all()
+    assert stored == 15
+    assert "not_understood" not in statuses

@@ -417,15 +417,24 @@ def quoted_totals(
     ).all()
     result = []
     for parse_json, text, sender in rows:
-        for fact in json.loads(parse_json).get("facts") or []:
+        for quoted in quoted_in(json.loads(parse_json).get("facts") or [], sender, text):
+            if start <= quoted.date <= end:
+                result.append(quoted)
+    return result
+
+
+def quoted_in(facts: Iterable[dict], sender: str, text: str) -> list[QuotedTotal]:
+    """The running totals (not rates) among a message's parsed facts (their stored dicts)."""
+    result = []
+    for fact in facts:
+        if fact.get("role") != "running_total":
+            continue
+        value, unit = normalise(to_decimal(fact["value"]), fact["unit"])
+        if unit != RATE_UNIT:
             day = date.fromisoformat(fact["date"])
-            if fact.get("role") != "running_total" or not start <= day <= end:
-                continue
-            value, unit = normalise(to_decimal(fact["value"]), fact["unit"])
-            if unit != RATE_UNIT:
-                result.append(
-                    QuotedTotal(fact["section"], fact["activity"], value, unit, day, sender, text)
-                )
+            result.append(
+                QuotedTotal(fact["section"], fact["activity"], value, unit, day, sender, text)
+            )
     return result
 
 
