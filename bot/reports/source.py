@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.reports.checks import running_total_mismatches
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
+from bot.reports.places import cited_places
 from bot.storage import aggregate
 from bot.storage.activities import standing
 from bot.storage.units import is_money, normalise
@@ -117,14 +118,14 @@ def _metrics(
     ]
 
 
-def _highlight(item: aggregate.Highlight, shared: bool) -> Highlight:
+def _highlight(item: aggregate.Highlight, shared: bool, place: str | None) -> Highlight:
     return Highlight(
         date=item.date,
         text=item.text,
         label=item.activity,
         value=item.value,
         unit=item.unit,
-        place=item.place,
+        place=place,
         person=item.sender,
         shared=shared,
         is_stock=item.is_stock,
@@ -181,6 +182,12 @@ def load_report_data(
     for section_id, items in summary.highlights.items():
         for item in items:
             sections_of_message[item.text].add(section_id)
+    places = cited_places(
+        (item.place, item.text)
+        for items in summary.highlights.values()
+        for item in items
+        if item.place
+    )
     sections = []
     for section_id, title in section_titles().items():
         facts = summary.highlights.get(section_id, [])
@@ -193,7 +200,12 @@ def load_report_data(
                     summary.activity_totals.get(section_id, []), facts, with_evidence, written
                 ),
                 highlights=by_message(
-                    [_highlight(item, len(sections_of_message[item.text]) > 1) for item in facts],
+                    [
+                        _highlight(
+                            item, len(sections_of_message[item.text]) > 1, places.get(item.place)
+                        )
+                        for item in facts
+                    ],
                     section_id,
                 ),
                 records=summary.records.get(section_id, 0),
