@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -532,3 +533,57 @@ def test_an_example_names_each_activity_once():
         hl(date(2024, 3, 1), "普法一场", "开展普法宣传活动", 1, "场"),
     )
     assert "1月30日，围绕反电信网络诈骗开展普法宣传活动40个、1场；3月1日，开展普法宣传活动" in text
+
+
+def test_an_example_says_work_not_only_who_took_part_or_what_stands():
+    """ "5月15日，参学86人" and "3月11日，配备村法律顾问5个" say no work done: not cited; the
+    same head count beside its work is."""
+    study = section_text(
+        "study",
+        hl(date(2024, 5, 15), "民法典学习参加86人", "参学人数", 86, "人"),
+        hl(date(2024, 6, 27), "组织学法一次，52人参加", "组织干部学法", 1, "次"),
+        hl(date(2024, 6, 27), "组织学法一次，52人参加", "参学人数", 52, "人"),
+    )
+    assert "5月15日" not in study and "6月27日，组织干部学法，参学52人" in study
+    stock = Highlight(
+        date(2024, 3, 11), "布曲村配了5个村法律顾问", "村法律顾问配备", Decimal(5), "个"
+    )
+    stock = by_message([replace(stock, is_stock=True)], "legal_services")
+    services = section_text(
+        "legal_services",
+        *stock,
+        hl(date(2024, 4, 8), "代写文书1份", "代写法律文书", 1, "份"),
+        records=2,
+    )
+    assert "3月11日" not in services and "4月8日，代写法律文书1份" in services
+
+
+def test_one_day_is_one_example():
+    text = section_text(
+        "study",
+        hl(date(2024, 6, 7), "中心组学宪法", "中心组学法", 1, "次"),
+        hl(date(2024, 6, 7), "干部学法一次", "组织干部学法", 1, "次"),
+        hl(date(2024, 9, 2), "干部学法一次", "组织干部学法", 1, "次"),
+    )
+    assert text.count("6月7日") == 1 and "9月2日" in text
+
+
+def test_names_and_zeros_read_as_work_done():
+    """A noun-like catalogue name is written as the work ("开展党委理论学习中心组学法5次"); a
+    stated zero that the work's name would misread says what there was none of."""
+    figures = [metric("中心组学法", 5, "次", 5), metric("配备", 0, "件", 1)]
+    study = compose_report(sample_data(study={"metrics": figures, "records": 6}))
+    text = study.section_texts["study"]
+    assert "开展党委理论学习中心组学法5次" in text and "配备为零" in text
+    zero = [metric("调解矛盾纠纷", 53, "件", 20), metric("化解信访事项", 0, "件", 1)]
+    disputes = compose_report(sample_data(disputes={"metrics": zero, "records": 21}))
+    said = disputes.section_texts["disputes"]
+    assert "无信访案件" in said and "化解信访事项为零" not in said
+    facts = next(s for s in report_dict(disputes)["sections"] if s["id"] == "disputes")["facts"]
+    assert {
+        "label": "化解信访事项",
+        "value": 0,
+        "unit": "件",
+        "records": 1,
+        "kind": "count",
+    } in facts

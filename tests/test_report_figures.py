@@ -235,7 +235,7 @@ def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
     ]
     zero = fact(data, "rules", "制定行政规范性文件")
     assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
-    assert "制定行政规范性文件为零" in section(data, "rules")["text"]
+    assert "全年未出台行政规范性文件。" in section(data, "rules")["text"]
 
 
 def test_last_year_is_compared_only_when_the_ledger_holds_it(
