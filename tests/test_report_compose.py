@@ -402,12 +402,25 @@ def test_topics_are_said_in_report_words_and_only_where_work_has_a_topic():
         (2019, "《法治政府建设实施纲要（2015—2020年）》", "“七五”普法"),
         (2021, "《法治政府建设实施纲要（2021—2025年）》", "“八五”普法"),
         (2025, "《法治政府建设实施纲要（2021—2025年）》", "“八五”普法"),
-        (2026, "新一轮法治政府建设规划", "新一轮普法"),
+        (2026, "新一轮法治政府建设规划", "“九五”普法"),
+        (2031, "新一轮法治政府建设规划", "新一轮普法"),
     ],
 )
 def test_plan_period_and_pufa_round_follow_the_year(year, outline, pufa):
     values = period_values(year)
     assert (values["outline"], values["pufa_round"]) == (outline, pufa)
+
+
+def test_the_plans_for_next_year_name_next_years_round():
+    """A 2025 report plans 2026, the first year of “九五”普法; a 2024 report plans under 八五."""
+    assert period_values(2025)["next_pufa_round"] == "“九五”普法"
+    assert period_values(2024)["next_pufa_round"] == "“八五”普法"
+    busy = {"records": 10, "metrics": [metric("开展工作", 10, "次", 10)]}
+    others = {sid: busy for sid in SECTION_IDS if sid not in ("publicity", "disputes", "study")}
+    weak = sample_data(
+        year=2025, as_of=date(2026, 1, 8), publicity={"records": 1, "metrics": []}, **others
+    )
+    assert "围绕“九五”普法目标任务" in part(compose_report(weak), "四")
 
 
 def test_a_2026_draft_cites_no_expired_plan_as_current():
@@ -422,7 +435,7 @@ def test_a_2026_draft_cites_no_expired_plan_as_current():
         "\n".join(block_texts(compose_report(sample_data(town=t + "镇", year=2026))))
         for t in "甲乙丙丁戊己庚辛"
     )
-    assert "新一轮" in texts
+    assert "新一轮法治政府建设规划" in texts and "“九五”普法" in texts
     current = "\n".join(
         "\n".join(block_texts(compose_report(sample_data(town=t + "镇"))))
         for t in "甲乙丙丁戊己庚辛"
