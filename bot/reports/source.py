@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.reports.chat_words import is_chatty
 from bot.reports.checks import running_total_mismatches
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
@@ -50,7 +51,8 @@ def stated_names(session: Session) -> set[str]:
     the catalogue use them) and every name a person chose by merging or renaming. A name the
     parser made up for uncatalogued work waits for that review (`taizhang activities`)."""
     names = {a.name for a in catalogue()} | {a.name for s in sections() for a in s.activities}
-    return names | set(standing(session).values())
+    # a name holding chat words ("都调成了") is not stated however it came to stand
+    return {name for name in names | set(standing(session).values()) if not is_chatty(name)}
 
 
 def year_range(year: int) -> tuple[date, date]:
