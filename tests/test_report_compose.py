@@ -355,6 +355,10 @@ def test_stocks_are_stated_as_they_stand_not_as_sums():
     report = compose_report(data)
     text = report.section_texts["publicity"]
     assert re.search(r"截至(2024年)?年底，建成法治文化广场1个，建成法治文化长廊2条。", text)
+    more = [*figures, metric("建成法治文化长廊", 3, "处", 1, stock=True)]
+    data = sample_data(publicity={"metrics": more, "records": 36, "highlights": []})
+    said = compose_report(data).section_texts["publicity"]
+    assert "建成法治文化长廊2条、3处。" in said  # one standing thing in two units: named once
     assert not re.search(r"共[^。]*法治文化广场", text)  # never in the 全年共 sentence
     facts = next(s for s in report_dict(report)["sections"] if s["id"] == "publicity")["facts"]
     assert [f["kind"] for f in facts] == ["count", "stock", "stock"]

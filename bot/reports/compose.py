@@ -133,13 +133,13 @@ class _Drafter:
             items = separator.join(map(self.zero_item, zeros))
             sentences.append(self.say("totals", "zeros", kind, salt=salt, items=items))
         if stocks:
-            items = separator.join(self.figure_item(m) for m in stocks)
+            items = self.summed_items(stocks)
             sentences.append(self.say("totals", "stocks", kind, salt=salt, items=items))
         return "".join(sentences)
 
     def summed_items(self, metrics: list[Metric]) -> str:
-        """One activity in several units is named once: "发放宣传资料4000份、30册" (each
-        figure still its own, as in the JSON)."""
+        """One activity in several units is named once: "发放宣传资料4000份、30册", "建成法治
+        文化阵地1个、12块" (each figure still its own, as in the JSON)."""
         runs: list[list[Metric]] = []
         for metric in metrics:
             if runs and runs[-1][0].label == metric.label:
