@@ -604,3 +604,18 @@ def test_names_and_zeros_read_as_work_done():
         "records": 1,
         "kind": "count",
     } in facts
+
+
+def test_a_fall_where_fewer_is_better_is_no_shortcoming():
+    previous = {
+        "emergency": [metric("处置突发事件", 12, "次", 12), metric("开展应急演练", 10, "场", 10)]
+    }
+    figures = [metric("处置突发事件", 2, "次", 2), metric("开展应急演练", 4, "场", 4)]
+    report = compose_report(
+        sample_data(previous=previous, emergency={"metrics": figures, "records": 6})
+    )
+    said = report.section_texts["emergency"]
+    assert "处置突发事件由12次降至2次" in said and "开展应急演练由10场降至4场" in said
+    shortcomings = part(report, "三")
+    assert "开展应急演练由2023年的10场降至2024年的4场" in shortcomings
+    assert "处置突发事件由" not in shortcomings

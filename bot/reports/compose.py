@@ -103,7 +103,11 @@ class _Drafter:
         min_ratio = Decimal(str(self.p.setting("min_change_ratio")))
         min_base = Decimal(str(self.p.setting("min_change_base")))
         self.changes = data.changes(min_ratio, min_base)
-        self.gaps: Gaps = data.find_gaps(int(self.p.setting("little_work")), self.changes)
+        self.gaps: Gaps = data.find_gaps(
+            int(self.p.setting("little_work")),
+            self.changes,
+            frozenset(self.p.get("fewer_is_better")),
+        )
         self.blocks: list[Block] = []
         self.section_texts: dict[str, str] = {}
 
