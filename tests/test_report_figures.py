@@ -64,6 +64,15 @@ SCRIPT = {
             ParsedFact("disputes", "调解矛盾纠纷", 5, "件", now.date()),
         ],
     ),
+    "全年调处53件，调解成功率98.8%": lambda now: ParseResult(
+        text="全年调处53件，调解成功率98.8%",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[
+            ParsedFact("disputes", "调解矛盾纠纷", 53, "件", now.date(), role="running_total"),
+            ParsedFact("disputes", "调解成功率", 98.8, "%", now.date(), role="running_total"),
+        ],
+    ),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
     "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
@@ -312,3 +321,19 @@ def test_a_running_total_is_checked_in_chat_and_a_mismatch_told_to_its_author(
         statuses = session.execute(select(Message.status).order_by(Message.id)).scalars().all()
     assert stored == 15
     assert "not_understood" not in statuses
+
+
+def test_a_rate_said_as_it_stands_so_far_is_the_rate_stated(
+    bot, make_message, session_factory, tmp_path
+):
+    """ "全年调处53件，调解成功率98.8%": the 53 is a running total (never added); the rate read
+    with it is the rate as it stands, stated in the report (latest value, never summed)."""
+    say(bot, make_message, "调解纠纷5件", "2024-03-19T09:00:00")
+    say(bot, make_message, "调解成功率98%", "2024-06-01T09:00:00")
+    replies_ = say(bot, make_message, "全年调处53件，调解成功率98.8%", "2024-12-28T09:00:00")
+    assert replies_[0].text.startswith("已记录：调解成功率 98.8%")
+    assert "累计53件，台账2024年1月1日至12月28日为5件" in replies_[1].text
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷")["value"] == 5
+    rate = fact(data, "disputes", "调解成功率")
+    assert (rate["value"], rate["kind"]) == (98.8, "rate")
