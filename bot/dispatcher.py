@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import action_for, confirm, replies
+from actions import action_for, confirm, replies, running_totals
 from actions.admin_role import make_admin, requested_admin
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
@@ -464,7 +464,8 @@ class Dispatcher:
             return self._not_understood(result, msg, addressed, now)
         if not addressed and result.intent not in UNADDRESSED_INTENTS:
             return self._outcome(MessageStatus.IGNORED, [], msg)
-        if result.intent == "log_activity" and not result.work:
+        totals_only = result.intent == "log_activity" and not result.work
+        if totals_only and not running_totals.quoted(result, ""):
             return self._not_understood(result, msg, addressed, now)
         if result.intent in UNADDRESSED_INTENTS:
             finding = plausibility.check(for_parsing(message.text), result, now.date())
@@ -479,6 +480,11 @@ class Dispatcher:
             message.note = UNSURE_IMPORTED_NOTE  # logged, and findable for a check
 
         town = session.get(Town, room.town_id if room is not None else person.town_id)
+        if totals_only:  # a running total alone: checked against the ledger, never added
+            lines = running_totals.check_lines(
+                session, town.id, result, now.date(), say_agreement=addressed
+            )
+            return self._outcome(MessageStatus.ANSWERED, lines, msg)
         ctx = ActionContext(
             session=session,
             settings=self.settings,
@@ -490,8 +496,11 @@ class Dispatcher:
             now=now,
         )
         acted: ActionOutcome = action_for(result.intent)(ctx)
+        texts = acted.replies
+        if acted.status == MessageStatus.LOGGED:  # its own work counts before its totals
+            texts = texts + running_totals.check_lines(session, town.id, result, now.date())
         outcome = self._outcome(
-            acted.status, acted.replies, msg, files=acted.files, pictures=acted.pictures
+            acted.status, texts, msg, files=acted.files, pictures=acted.pictures
         )
         outcome.facts_logged = acted.facts_logged
         outcome.later = acted.later

@@ -73,6 +73,13 @@ def by_name() -> dict[str, CatalogueActivity]:
     return {a.name: a for a in catalogue()}
 
 
+@lru_cache(maxsize=1)
+def stock_names() -> frozenset[str]:
+    """Activities the catalogue counts as stocks ("建成法治文化长廊2条", "村法律顾问配备7个"): a
+    standing number whose latest value is the figure, whatever role the parser gave the fact."""
+    return frozenset(a.name for a in catalogue() if a.kind == "stock")
+
+
 def in_section(section: str) -> tuple[CatalogueActivity, ...]:
     return tuple(a for a in catalogue() if a.section == section)
 

@@ -5,7 +5,7 @@ Other issues and outside checks rely on these keys exactly; change them only wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -120,6 +120,7 @@ class Query:
 
 # Roles of figures a message states that are not work done: kept on the message, never stored.
 NOT_WORK_ROLES = frozenset({"part", "running_total", "target", "plan"})
+RATE_UNITS = frozenset({"%", "％"})
 
 
 @dataclass
@@ -139,8 +140,16 @@ class ParseResult:
 
     @property
     def work(self) -> list[Fact]:
-        """The facts that are work done (role new or stock): what the ledger stores."""
-        return [fact for fact in self.facts if fact.role not in NOT_WORK_ROLES]
+        """The facts that are work done (role new or stock): what the ledger stores. A rate
+        read as a running total ("全年…调解成功率98.8%") is the rate as it stands, a value the
+        ledger states and never sums: it is stored as a stock."""
+        result = []
+        for fact in self.facts:
+            if fact.role == "running_total" and fact.unit in RATE_UNITS:
+                result.append(replace(fact, role="stock"))
+            elif fact.role not in NOT_WORK_ROLES:
+                result.append(fact)
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         return {

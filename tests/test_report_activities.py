@@ -99,8 +99,14 @@ def test_a_made_up_name_waits_for_review_before_the_report_states_it(
     ).read_text(encoding="utf-8")
     note = next(line for line in markdown.splitlines() if "尚未核对" in line)
     assert "“孩子读宪法”52个" in note and "taizhang activities" in note
+    with session_factory() as session:  # a name in chat words is still not stated
+        rename(session, "孩子读宪法", "孩子们都读了宪法啦", "管理员")
+        session.commit()
+    data = report()
+    assert [f["label"] for f in data["unreviewed"]] == ["孩子们都读了宪法啦"]
+    assert "孩子们都读了宪法啦" not in _section(data, "publicity")["text"]
     with session_factory() as session:
-        rename(session, "孩子读宪法", "组织学生诵读宪法", "管理员")
+        rename(session, "孩子们都读了宪法啦", "组织学生诵读宪法", "管理员")
         session.commit()
     data = report()
     assert data["unreviewed"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -354,6 +355,10 @@ def test_stocks_are_stated_as_they_stand_not_as_sums():
     report = compose_report(data)
     text = report.section_texts["publicity"]
     assert re.search(r"截至(2024年)?年底，建成法治文化广场1个，建成法治文化长廊2条。", text)
+    more = [*figures, metric("建成法治文化长廊", 3, "处", 1, stock=True)]
+    data = sample_data(publicity={"metrics": more, "records": 36, "highlights": []})
+    said = compose_report(data).section_texts["publicity"]
+    assert "建成法治文化长廊2条、3处。" in said  # one standing thing in two units: named once
     assert not re.search(r"共[^。]*法治文化广场", text)  # never in the 全年共 sentence
     facts = next(s for s in report_dict(report)["sections"] if s["id"] == "publicity")["facts"]
     assert [f["kind"] for f in facts] == ["count", "stock", "stock"]
@@ -401,12 +406,25 @@ def test_topics_are_said_in_report_words_and_only_where_work_has_a_topic():
         (2019, "《法治政府建设实施纲要（2015—2020年）》", "“七五”普法"),
         (2021, "《法治政府建设实施纲要（2021—2025年）》", "“八五”普法"),
         (2025, "《法治政府建设实施纲要（2021—2025年）》", "“八五”普法"),
-        (2026, "新一轮法治政府建设规划", "新一轮普法"),
+        (2026, "新一轮法治政府建设规划", "“九五”普法"),
+        (2031, "新一轮法治政府建设规划", "新一轮普法"),
     ],
 )
 def test_plan_period_and_pufa_round_follow_the_year(year, outline, pufa):
     values = period_values(year)
     assert (values["outline"], values["pufa_round"]) == (outline, pufa)
+
+
+def test_the_plans_for_next_year_name_next_years_round():
+    """A 2025 report plans 2026, the first year of “九五”普法; a 2024 report plans under 八五."""
+    assert period_values(2025)["next_pufa_round"] == "“九五”普法"
+    assert period_values(2024)["next_pufa_round"] == "“八五”普法"
+    busy = {"records": 10, "metrics": [metric("开展工作", 10, "次", 10)]}
+    others = {sid: busy for sid in SECTION_IDS if sid not in ("publicity", "disputes", "study")}
+    weak = sample_data(
+        year=2025, as_of=date(2026, 1, 8), publicity={"records": 1, "metrics": []}, **others
+    )
+    assert "围绕“九五”普法目标任务" in part(compose_report(weak), "四")
 
 
 def test_a_2026_draft_cites_no_expired_plan_as_current():
@@ -421,7 +439,7 @@ def test_a_2026_draft_cites_no_expired_plan_as_current():
         "\n".join(block_texts(compose_report(sample_data(town=t + "镇", year=2026))))
         for t in "甲乙丙丁戊己庚辛"
     )
-    assert "新一轮" in texts
+    assert "新一轮法治政府建设规划" in texts and "“九五”普法" in texts
     current = "\n".join(
         "\n".join(block_texts(compose_report(sample_data(town=t + "镇"))))
         for t in "甲乙丙丁戊己庚辛"
@@ -532,3 +550,72 @@ def test_an_example_names_each_activity_once():
         hl(date(2024, 3, 1), "普法一场", "开展普法宣传活动", 1, "场"),
     )
     assert "1月30日，围绕反电信网络诈骗开展普法宣传活动40个、1场；3月1日，开展普法宣传活动" in text
+
+
+def test_an_example_says_work_not_only_who_took_part_or_what_stands():
+    """ "5月15日，参学86人" and "3月11日，配备村法律顾问5个" say no work done: not cited; the
+    same head count beside its work is."""
+    study = section_text(
+        "study",
+        hl(date(2024, 5, 15), "民法典学习参加86人", "参学人数", 86, "人"),
+        hl(date(2024, 6, 27), "组织学法一次，52人参加", "组织干部学法", 1, "次"),
+        hl(date(2024, 6, 27), "组织学法一次，52人参加", "参学人数", 52, "人"),
+    )
+    assert "5月15日" not in study and "6月27日，组织干部学法，参学52人" in study
+    stock = Highlight(
+        date(2024, 3, 11), "布曲村配了5个村法律顾问", "村法律顾问配备", Decimal(5), "个"
+    )
+    stock = by_message([replace(stock, is_stock=True)], "legal_services")
+    services = section_text(
+        "legal_services",
+        *stock,
+        hl(date(2024, 4, 8), "代写文书1份", "代写法律文书", 1, "份"),
+        records=2,
+    )
+    assert "3月11日" not in services and "4月8日，代写法律文书1份" in services
+
+
+def test_one_day_is_one_example():
+    text = section_text(
+        "study",
+        hl(date(2024, 6, 7), "中心组学宪法", "中心组学法", 1, "次"),
+        hl(date(2024, 6, 7), "干部学法一次", "组织干部学法", 1, "次"),
+        hl(date(2024, 9, 2), "干部学法一次", "组织干部学法", 1, "次"),
+    )
+    assert text.count("6月7日") == 1 and "9月2日" in text
+
+
+def test_names_and_zeros_read_as_work_done():
+    """A noun-like catalogue name is written as the work ("开展党委理论学习中心组学法5次"); a
+    stated zero that the work's name would misread says what there was none of."""
+    figures = [metric("中心组学法", 5, "次", 5), metric("配备", 0, "件", 1)]
+    study = compose_report(sample_data(study={"metrics": figures, "records": 6}))
+    text = study.section_texts["study"]
+    assert "开展党委理论学习中心组学法5次" in text and "配备为零" in text
+    zero = [metric("调解矛盾纠纷", 53, "件", 20), metric("化解信访事项", 0, "件", 1)]
+    disputes = compose_report(sample_data(disputes={"metrics": zero, "records": 21}))
+    said = disputes.section_texts["disputes"]
+    assert "无信访案件" in said and "化解信访事项为零" not in said
+    facts = next(s for s in report_dict(disputes)["sections"] if s["id"] == "disputes")["facts"]
+    assert {
+        "label": "化解信访事项",
+        "value": 0,
+        "unit": "件",
+        "records": 1,
+        "kind": "count",
+    } in facts
+
+
+def test_a_fall_where_fewer_is_better_is_no_shortcoming():
+    previous = {
+        "emergency": [metric("处置突发事件", 12, "次", 12), metric("开展应急演练", 10, "场", 10)]
+    }
+    figures = [metric("处置突发事件", 2, "次", 2), metric("开展应急演练", 4, "场", 4)]
+    report = compose_report(
+        sample_data(previous=previous, emergency={"metrics": figures, "records": 6})
+    )
+    said = report.section_texts["emergency"]
+    assert "处置突发事件由12次降至2次" in said and "开展应急演练由10场降至4场" in said
+    shortcomings = part(report, "三")
+    assert "开展应急演练由2023年的10场降至2024年的4场" in shortcomings
+    assert "处置突发事件由" not in shortcomings

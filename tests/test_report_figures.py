@@ -64,6 +64,15 @@ SCRIPT = {
             ParsedFact("disputes", "调解矛盾纠纷", 5, "件", now.date()),
         ],
     ),
+    "全年调处53件，调解成功率98.8%": lambda now: ParseResult(
+        text="全年调处53件，调解成功率98.8%",
+        intent="log_activity",
+        confidence=0.95,
+        facts=[
+            ParsedFact("disputes", "调解矛盾纠纷", 53, "件", now.date(), role="running_total"),
+            ParsedFact("disputes", "调解成功率", 98.8, "%", now.date(), role="running_total"),
+        ],
+    ),
     "今年调解多少件了": query("今年调解多少件了", section="disputes", period="year"),
     "今年执法情况": query("今年执法情况", section="enforcement", period="year"),
     "生成今年的法治政府建设报告": simple("生成今年的法治政府建设报告", "request_report"),
@@ -235,7 +244,7 @@ def test_stocks_are_the_latest_value_and_a_stated_zero_is_stated(
     ]
     zero = fact(data, "rules", "制定行政规范性文件")
     assert (zero["value"], zero["unit"], zero["kind"]) == (0, "件", "count")
-    assert "制定行政规范性文件为零" in section(data, "rules")["text"]
+    assert "全年未出台行政规范性文件。" in section(data, "rules")["text"]
 
 
 def test_last_year_is_compared_only_when_the_ledger_holds_it(
@@ -280,3 +289,51 @@ def test_running_totals_are_never_added_and_a_mismatch_goes_to_the_author(
     text = draft.read_text(encoding="utf-8")
     assert "【请核实" in text and "调解矛盾纠纷累计10件，台账2024年1月1日至8月1日为15件" in text
     assert text.index("白岩镇人民政府") < text.index("累计10件")  # after the signature
+
+
+def test_a_running_total_is_checked_in_chat_and_a_mismatch_told_to_its_author(
+    bot, make_message, session_factory
+):
+    """The sender who quotes a running total hears at once when the ledger does not give it
+    (one line, quoted and ledger figures side by side), addressed or not; an agreeing total
+    is confirmed only when the bot was asked, and never stored as work either way."""
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Fact, Message
+
+    say(bot, make_message, "调解纠纷5件", "2024-03-19T09:00:00")
+    agreed = bot.handle(
+        make_message("今年已调解纠纷10件", time="2024-03-20T09:00:00", mentions_bot=True)
+    )
+    assert [r.text for r in agreed] == [
+        "请核对：您报调解矛盾纠纷累计10件，台账2024年1月1日至3月20日为5件。累计数不另记账，漏报的请补报，重报的请撤回。"
+    ]
+    say(bot, make_message, "调解纠纷5件", "2024-03-21T09:00:00")
+    addressed = say(bot, make_message, "今年已调解纠纷10件", "2024-03-22T09:00:00")
+    assert [r.text for r in addressed] == ["已核对：调解矛盾纠纷累计10件，与台账一致，不重复记录。"]
+    quiet = bot.handle(make_message("今年已调解纠纷10件", time="2024-03-23T09:00:00"))
+    assert quiet == []
+    both = bot.handle(make_message("本月已调解纠纷5件，今天又调解5件", time="2024-03-24T09:00:00"))
+    assert len(both) == 2 and both[0].text.startswith("已记录：调解矛盾纠纷 5件")
+    assert "累计5件，台账2024年1月1日至3月24日为15件" in both[1].text
+    with session_factory() as session:
+        stored = session.execute(select(func.sum(Fact.value))).scalar_one()
+        statuses = session.execute(select(Message.status).order_by(Message.id)).scalars().all()
+    assert stored == 15
+    assert "not_understood" not in statuses
+
+
+def test_a_rate_said_as_it_stands_so_far_is_the_rate_stated(
+    bot, make_message, session_factory, tmp_path
+):
+    """ "全年调处53件，调解成功率98.8%": the 53 is a running total (never added); the rate read
+    with it is the rate as it stands, stated in the report (latest value, never summed)."""
+    say(bot, make_message, "调解纠纷5件", "2024-03-19T09:00:00")
+    say(bot, make_message, "调解成功率98%", "2024-06-01T09:00:00")
+    replies_ = say(bot, make_message, "全年调处53件，调解成功率98.8%", "2024-12-28T09:00:00")
+    assert replies_[0].text.startswith("已记录：调解成功率 98.8%")
+    assert "累计53件，台账2024年1月1日至12月28日为5件" in replies_[1].text
+    data = report_json(session_factory, tmp_path)
+    assert fact(data, "disputes", "调解矛盾纠纷")["value"] == 5
+    rate = fact(data, "disputes", "调解成功率")
+    assert (rate["value"], rate["kind"]) == (98.8, "rate")

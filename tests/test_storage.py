@@ -331,6 +331,36 @@ def test_stocks_are_never_summed_latest_wins(session_factory, town_setup):
     assert sections == {(None, "人"): 20, ("聘请法律顾问", "人"): 3}
 
 
+def test_an_activity_the_catalogue_counts_as_a_stock_is_never_summed(session_factory, town_setup):
+    """建成法治文化长廊 is a stock in the catalogue: "1条" in May and "2条" in October are the
+    latest value 2条 even when the parser read both as new work (role new), in the totals, the
+    cube, the highlights and the running-total sums alike."""
+    (town, room, person), _ = town_setup
+    with session_factory() as session:
+        for mid, (value, day) in enumerate(((1, date(2024, 5, 1)), (2, date(2024, 10, 1)))):
+            add_message(
+                session,
+                town,
+                room,
+                person,
+                f"法治文化长廊建成{value}条",
+                [("publicity", "建成法治文化长廊", value, "条", day)],
+                mid=f"corridor-{mid}",
+            )
+        session.commit()
+    year = date(2024, 1, 1), date(2024, 12, 31)
+    with session_factory() as session:
+        assert set(session.execute(select(Fact.role)).scalars()) == {"new"}
+        (total,) = aggregate.totals(session, town.id, *year)
+        cube = aggregate.cube(session, town.id, *year).totals()
+        facts = aggregate.highlights(session, town.id, *year, per_section=None)["publicity"]
+        daily = aggregate.daily_sums(session, town.id, *year, "publicity")
+    assert (total.value, total.kind, total.records) == (2, "stock", 2)
+    assert cube == [total]
+    assert all(item.is_stock for item in facts)
+    assert daily == []
+
+
 def test_migration_gives_stocks_stored_before_their_role(db_url, session_factory, town_setup):
     """Facts logged before the role column get it back from the parse kept on the message."""
     import json

@@ -40,27 +40,35 @@ def _possible_sums(
     return sums
 
 
+def check_quoted(session: Session, town_id: int, quoted: aggregate.QuotedTotal) -> Mismatch | None:
+    """The mismatch of one quoted running total, or None when a period-to-date sum gives it.
+    The chat reply to the sender (actions/running_totals.py) and the draft's note for its
+    author both come from here, so they never disagree."""
+    earliest = min(aggregate.period_range(p, quoted.date)[0] for p in PERIODS)
+    days = aggregate.daily_sums(session, town_id, earliest, quoted.date, quoted.section)
+    if quoted.value in _possible_sums(days, quoted):
+        return None
+    year_start, _ = aggregate.period_range("year", quoted.date)
+    ledger = sum(
+        (
+            amount
+            for activity, unit, day, amount in days
+            if activity == quoted.activity and unit == quoted.unit and day >= year_start
+        ),
+        Decimal(0),
+    )
+    q = quoted
+    return Mismatch(q.date, q.sender, q.section, q.activity, q.unit, q.value, ledger)
+
+
 def running_total_mismatches(
     session: Session, town_id: int, start: date, end: date, *, min_confidence: float
 ) -> list[Mismatch]:
     """The quoted running totals of the range that no period-to-date ledger sum equals."""
-    result = []
-    for quoted in aggregate.quoted_totals(
-        session, town_id, start, end, min_confidence=min_confidence
-    ):
-        earliest = min(aggregate.period_range(p, quoted.date)[0] for p in PERIODS)
-        days = aggregate.daily_sums(session, town_id, earliest, quoted.date, quoted.section)
-        if quoted.value in _possible_sums(days, quoted):
-            continue
-        year_start, _ = aggregate.period_range("year", quoted.date)
-        ledger = sum(
-            (
-                amount
-                for activity, unit, day, amount in days
-                if activity == quoted.activity and unit == quoted.unit and day >= year_start
-            ),
-            Decimal(0),
+    found = (
+        check_quoted(session, town_id, quoted)
+        for quoted in aggregate.quoted_totals(
+            session, town_id, start, end, min_confidence=min_confidence
         )
-        q = quoted
-        result.append(Mismatch(q.date, q.sender, q.section, q.activity, q.unit, q.value, ledger))
-    return result
+    )
+    return [mismatch for mismatch in found if mismatch is not None]

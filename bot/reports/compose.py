@@ -103,7 +103,11 @@ class _Drafter:
         min_ratio = Decimal(str(self.p.setting("min_change_ratio")))
         min_base = Decimal(str(self.p.setting("min_change_base")))
         self.changes = data.changes(min_ratio, min_base)
-        self.gaps: Gaps = data.find_gaps(int(self.p.setting("little_work")), self.changes)
+        self.gaps: Gaps = data.find_gaps(
+            int(self.p.setting("little_work")),
+            self.changes,
+            frozenset(self.p.get("fewer_is_better")),
+        )
         self.blocks: list[Block] = []
         self.section_texts: dict[str, str] = {}
 
@@ -130,18 +134,16 @@ class _Drafter:
             items = separator.join(self.figure_item(m) for m in rates)
             sentences.append(self.say("totals", "rates_only", salt=salt, items=items))
         if zeros:
-            items = separator.join(
-                fill(self.p.get("totals", "zero_item"), label=self.label(m)) for m in zeros
-            )
+            items = separator.join(map(self.zero_item, zeros))
             sentences.append(self.say("totals", "zeros", kind, salt=salt, items=items))
         if stocks:
-            items = separator.join(self.figure_item(m) for m in stocks)
+            items = self.summed_items(stocks)
             sentences.append(self.say("totals", "stocks", kind, salt=salt, items=items))
         return "".join(sentences)
 
     def summed_items(self, metrics: list[Metric]) -> str:
-        """One activity in several units is named once: "发放宣传资料4000份、30册" (each
-        figure still its own, as in the JSON)."""
+        """One activity in several units is named once: "发放宣传资料4000份、30册", "建成法治
+        文化阵地1个、12块" (each figure still its own, as in the JSON)."""
         runs: list[list[Metric]] = []
         for metric in metrics:
             if runs and runs[-1][0].label == metric.label:
@@ -153,6 +155,11 @@ class _Drafter:
             joiner.join([self.figure_item(run[0]), *(figure(m.value, m.unit) for m in run[1:])])
             for run in runs
         )
+
+    def zero_item(self, metric: Metric) -> str:
+        """ "制定行政规范性文件为零", or how the work's zero reads ("无信访案件")."""
+        said = (self.p.get("totals", "zero_in_text") or {}).get(metric.label)
+        return said or fill(self.p.get("totals", "zero_item"), label=self.label(metric))
 
     def label(self, metric: Metric) -> str:
         return text_label(self.p, metric.label)
@@ -187,7 +194,8 @@ class _Drafter:
         single event alone is named without its 1 ("组织干部学法", not "组织干部学法1次"), as
         the seeds write a dated event."""
         runs: dict[str, list[Figure]] = {}
-        for item in figures:
+        heads = set(self.p.get("highlight_head_counts"))
+        for item in sorted(figures, key=lambda f: f.label in heads):  # the work, then who
             runs.setdefault(item.label, []).append(item)
         texts = []
         single_units = self.p.get("highlight_single_event_units")
@@ -212,9 +220,15 @@ class _Drafter:
         skip = tuple(self.p.get("highlight_place_skip_endings"))
         return bool(place) and place != self.data.town and not place.endswith(skip)
 
+    def is_work(self, item: Highlight) -> bool:
+        """A dated example says work done: a summed figure that is not only who took part
+        ("5月15日，参学86人" and "3月11日，配备村法律顾问5个" are not events)."""
+        heads = set(self.p.get("highlight_head_counts"))
+        return any(not f.stated and f.label not in heads for f in item.figures)
+
     def highlights_sentence(self, highlights: list[Highlight], salt: str) -> str:
         at_most = int(self.p.setting("highlights_max"))
-        chosen = [h for h in pick_highlights(highlights, at_most) if h.figures]
+        chosen = pick_highlights([h for h in highlights if self.is_work(h)], at_most)
         if not chosen:
             return ""
         lead = self.p.pick("highlight_lead", salt=salt)

@@ -90,10 +90,15 @@ def pick_highlights(
     count = min(at_most, len(ordered))
     chosen: list[Highlight] = []
     labels: set[str] = set()
+    days: set = set()
     for index in range(count):
         stretch = ordered[index * len(ordered) // count : (index + 1) * len(ordered) // count]
-        # a kind of work not yet cited wins over a better-documented repeat
-        best = max(stretch, key=lambda h: (h.label not in labels, _interest(h)))
+        # a day not yet cited, then a kind of work not yet cited, wins over a
+        # better-documented repeat ("6月7日，…；6月7日，…" reads as one day told twice)
+        best = max(stretch, key=lambda h: (h.date not in days, h.label not in labels, _interest(h)))
+        if best.date in days:
+            continue
         chosen.append(best)
         labels.add(best.label)
+        days.add(best.date)
     return chosen

@@ -201,17 +201,20 @@ class ReportData:
                 result.append(Change(section.id, key[0], unit, old, new))
         return result
 
-    def find_gaps(self, little: int, changes: list[Change]) -> Gaps:
+    def find_gaps(
+        self, little: int, changes: list[Change], fewer_is_better: frozenset[str] = frozenset()
+    ) -> Gaps:
         """Sections without work; sections with little work (fewer than `little` facts and
         no figure reaching `little`: 587 便民服务事项 in two monthly reports is not little
-        work, 1 合同审查 is); and the `changes` that are falls."""
+        work, 1 合同审查 is); and the `changes` that are falls, except of figures where fewer
+        is better (fewer 突发事件 or lost lawsuits is no shortcoming)."""
         uncovered = tuple(s.id for s in self.sections if not s.has_records)
         thin = tuple(
             s.id
             for s in self.sections
             if 0 < s.records < little and all(m.value < little for m in s.metrics if m.is_summed)
         )
-        falls = tuple(c for c in changes if not c.rose)
+        falls = tuple(c for c in changes if not c.rose and c.label not in fewer_is_better)
         return Gaps(uncovered, thin, falls, tuple(s.id for s in self.sections))
 
 

@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.reports.chat_words import is_chatty
 from bot.reports.checks import running_total_mismatches
 from bot.reports.highlights import by_message
 from bot.reports.model import Evidence, Highlight, Metric, ReportData, SectionData
+from bot.reports.places import cited_places
 from bot.storage import aggregate
 from bot.storage.activities import standing
-from bot.storage.models import FactRole
 from bot.storage.units import is_money, normalise
 from nlu.catalogue import catalogue, in_section
 from nlu.catalogue import rank as catalogue_rank
@@ -50,7 +51,8 @@ def stated_names(session: Session) -> set[str]:
     the catalogue use them) and every name a person chose by merging or renaming. A name the
     parser made up for uncatalogued work waits for that review (`taizhang activities`)."""
     names = {a.name for a in catalogue()} | {a.name for s in sections() for a in s.activities}
-    return names | set(standing(session).values())
+    # a name holding chat words ("都调成了") is not stated however it came to stand
+    return {name for name in names | set(standing(session).values()) if not is_chatty(name)}
 
 
 def year_range(year: int) -> tuple[date, date]:
@@ -118,17 +120,17 @@ def _metrics(
     ]
 
 
-def _highlight(item: aggregate.Highlight, shared: bool) -> Highlight:
+def _highlight(item: aggregate.Highlight, shared: bool, place: str | None) -> Highlight:
     return Highlight(
         date=item.date,
         text=item.text,
         label=item.activity,
         value=item.value,
         unit=item.unit,
-        place=item.place,
+        place=place,
         person=item.sender,
         shared=shared,
-        is_stock=item.role == FactRole.STOCK,
+        is_stock=item.is_stock,
     )
 
 
@@ -182,6 +184,12 @@ def load_report_data(
     for section_id, items in summary.highlights.items():
         for item in items:
             sections_of_message[item.text].add(section_id)
+    places = cited_places(
+        (item.place, item.text)
+        for items in summary.highlights.values()
+        for item in items
+        if item.place
+    )
     sections = []
     for section_id, title in section_titles().items():
         facts = summary.highlights.get(section_id, [])
@@ -194,7 +202,12 @@ def load_report_data(
                     summary.activity_totals.get(section_id, []), facts, with_evidence, written
                 ),
                 highlights=by_message(
-                    [_highlight(item, len(sections_of_message[item.text]) > 1) for item in facts],
+                    [
+                        _highlight(
+                            item, len(sections_of_message[item.text]) > 1, places.get(item.place)
+                        )
+                        for item in facts
+                    ],
                     section_id,
                 ),
                 records=summary.records.get(section_id, 0),

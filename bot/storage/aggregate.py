@@ -6,8 +6,9 @@ answer and the report never disagree:
 
 - Figures are summed per unit: 件 with 件, 场 with 场. Money is summed in 元 whatever unit it
   was written in (元, 万元, …) and shown in 万元 once it reaches 10,000 元 (Decimal, exact).
-- Rates (%) and stocks (facts with role stock: "覆盖9个社区", "聘请法律顾问3名") are never
-  summed: the figure is the latest value stated in the range, per activity and unit.
+- Rates (%) and stocks (facts with role stock, or of an activity the catalogue counts as a
+  stock: "覆盖9个社区", "聘请法律顾问3名", "建成法治文化长廊2条") are never summed: the figure
+  is the latest value stated in the range, per activity and unit.
 - A stated zero ("今年没有出台规范性文件" stored as 0件) is a figure like any other.
 - Each figure carries `records`, the number of ledger facts behind it.
 
@@ -30,13 +31,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from sqlalchemy import Integer, case, func, or_, select
+from sqlalchemy import Integer, case, func, not_, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from bot.storage.models import Fact, FactRole, FactStatus, Message, Person
 from bot.storage.units import display, is_money, normalise, plain, to_decimal
+from nlu.catalogue import stock_names
 from nlu.sections import section_ids
 
 # The twelve report sections in report order, as the taxonomy (data/sections.yml) defines them.
@@ -45,6 +47,22 @@ SECTION_IDS: tuple[str, ...] = section_ids()
 RATE_UNIT = "%"
 Period = Literal["year", "quarter", "month", "week"]
 Kind = Literal["count", "amount", "stock", "rate"]
+
+
+def is_stock_fact(role: str, activity: str) -> bool:
+    """A standing number, stated rather than summed: the parser read it so (role stock), or the
+    catalogue counts its activity as a stock (data/lexicon/activities.yml, kind stock)."""
+    return role == FactRole.STOCK or activity in stock_names()
+
+
+def stated_clause():
+    """SQL for a rate or a stock (never summed): `is_stock_fact` and the rate unit, in the
+    database. Read per query, so a catalogue edit counts from the next report on."""
+    return or_(
+        Fact.unit_normalised == RATE_UNIT,
+        Fact.role == FactRole.STOCK,
+        Fact.activity.in_(sorted(stock_names())),
+    )
 
 
 def figure_kind(unit: str, is_stock: bool) -> Kind:
@@ -94,6 +112,10 @@ class Highlight:
     sender: str  # display name
     sent_at: datetime
     role: str = FactRole.NEW  # stock: a standing number, not work to add up
+
+    @property
+    def is_stock(self) -> bool:
+        return is_stock_fact(self.role, self.activity)
 
     @property
     def value_text(self) -> str:
@@ -191,7 +213,7 @@ def totals(
         group.insert(1, Fact.activity)
     rows = session.execute(
         select(*group, func.sum(Fact.value_normalised), func.count(Fact.id))
-        .where(*conditions, Fact.unit_normalised != RATE_UNIT, Fact.role != FactRole.STOCK)
+        .where(*conditions, not_(stated_clause()))
         .group_by(*group)
     ).all()
     result = []
@@ -203,10 +225,6 @@ def totals(
         result.append(Total(sec, activity, unit, Decimal(amount), int(count)))
     result.extend(_latest_stated(session, conditions))
     return sorted(result, key=_sort_key)
-
-
-# A rate or a stock: the latest value stated, never summed (partial index ix_facts_stated).
-_STATED = or_(Fact.unit_normalised == RATE_UNIT, Fact.role == FactRole.STOCK)
 
 
 def _latest_stated(session: Session, conditions: list) -> list[Total]:
@@ -225,7 +243,7 @@ def _latest_stated(session: Session, conditions: list) -> list[Total]:
             func.count().over(partition_by=group).label("records"),
         )
         .join(Message, Message.id == Fact.message_id)
-        .where(*conditions, _STATED)
+        .where(*conditions, stated_clause())
         .subquery()
     )
     rows = session.execute(
@@ -361,8 +379,7 @@ def daily_sums(
         select(Fact.activity, Fact.unit_normalised, Fact.fact_date, func.sum(Fact.value_normalised))
         .where(
             *_active_in_range(town_id, start, end, section),
-            Fact.unit_normalised != RATE_UNIT,
-            Fact.role != FactRole.STOCK,
+            not_(stated_clause()),
         )
         .group_by(Fact.activity, Fact.unit_normalised, Fact.fact_date)
     ).all()
@@ -400,15 +417,24 @@ def quoted_totals(
     ).all()
     result = []
     for parse_json, text, sender in rows:
-        for fact in json.loads(parse_json).get("facts") or []:
+        for quoted in quoted_in(json.loads(parse_json).get("facts") or [], sender, text):
+            if start <= quoted.date <= end:
+                result.append(quoted)
+    return result
+
+
+def quoted_in(facts: Iterable[dict], sender: str, text: str) -> list[QuotedTotal]:
+    """The running totals (not rates) among a message's parsed facts (their stored dicts)."""
+    result = []
+    for fact in facts:
+        if fact.get("role") != "running_total":
+            continue
+        value, unit = normalise(to_decimal(fact["value"]), fact["unit"])
+        if unit != RATE_UNIT:
             day = date.fromisoformat(fact["date"])
-            if fact.get("role") != "running_total" or not start <= day <= end:
-                continue
-            value, unit = normalise(to_decimal(fact["value"]), fact["unit"])
-            if unit != RATE_UNIT:
-                result.append(
-                    QuotedTotal(fact["section"], fact["activity"], value, unit, day, sender, text)
-                )
+            result.append(
+                QuotedTotal(fact["section"], fact["activity"], value, unit, day, sender, text)
+            )
     return result
 
 
@@ -566,7 +592,7 @@ def cube(session: Session, town_id: int, start: date, end: date) -> LedgerCube:
     """The town's active facts over [start, end] in one grouped query (and one for the
     latest rates and stocks)."""
     conditions = _active_in_range(town_id, start, end, None)
-    stated = case((_STATED, 1), else_=0)
+    stated = case((stated_clause(), 1), else_=0)
     group = (
         Fact.section,
         Fact.activity,

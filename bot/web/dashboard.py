@@ -23,7 +23,7 @@ from bot.reports.json_writer import fact_dict, shown_value
 from bot.reports.model import Metric, SectionData
 from bot.reports.source import stated_unit, year_range
 from bot.storage import aggregate
-from bot.storage.models import FactRole, Town
+from bot.storage.models import Town
 from bot.storage.units import display, normalise, plain
 from nlu.sections import section_by_id
 
@@ -175,7 +175,7 @@ def _sum(found: list[aggregate.Highlight], key: DrillKey) -> str | None:
     writes it ('297件', '6.617万元'); None for a rate, a stock or a mixed list."""
     if key.activity is None or key.unit is None or not found:
         return None
-    if any(item.role == FactRole.STOCK or item.unit == aggregate.RATE_UNIT for item in found):
+    if any(item.is_stock or item.unit == aggregate.RATE_UNIT for item in found):
         return None
     total = sum((normalise(item.value, item.unit)[0] for item in found), Decimal(0))
     return display(total, stated_unit(key.unit, Counter(item.unit for item in found)))
