@@ -3,7 +3,8 @@ trained on it. Checks the cue words (data/lexicon/cues.yml) and the activity lex
 (data/sections.yml): the twelve sections, units the number reader knows, patterns and frames
 that compile, and no phrase claimed by two activities of different sections; the activity
 catalogue (data/lexicon/activities.yml, nlu.catalogue); and the date words
-(data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists."""
+(data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists; and
+the place words (data/lexicon/places.yml, nlu.place_words)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from nlu import cues
 from nlu.catalogue import catalogue_problems
 from nlu.dates import DATE_WORDS_FILE
 from nlu.numbers import unit_kind
+from nlu.place_words import problems as place_word_problems
 from nlu.sections import SECTIONS_FILE
 
 SECTION_IDS = (
@@ -102,4 +104,5 @@ def problems() -> list[cues.Problem]:
         + section_problems()
         + catalogue_problems(sections=SECTION_IDS)
         + date_word_problems()
+        + place_word_problems()
     )
