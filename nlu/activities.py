@@ -33,6 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.catalogue import CatalogueActivity, catalogue, catalogue_digest, in_section
 from nlu.components import EXTRACTION_KEY
 from nlu.corpus import LABELS_KEY
+from nlu.cues import cue
 from nlu.facts import Extraction
 from nlu.linear import LinearModel
 from nlu.numbers import normalize_width
@@ -45,11 +46,8 @@ MODEL_PREFIX = "activities-"
 NEW = "__new__"
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:、（）()]")
 _DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十百千万两俩仨几余多]+")
-# Words around work that name no work: time, fillers, particles, the bot's name.
-_FILLER = re.compile(
-    r"@\S+|今天|昨天|前天|今日|昨日|上午|下午|晚上|早上|中午|本周|上周|这周|本月|上月|这个月|上个月|今年|"
-    r"一共|总共|累计|已经|我们|咱们|大家|目前|截至|[又还共已了的在到给把和及]"
-)
+# Words around work that name no work: time, fillers, particles, an @mention (cues.yml `filler`).
+_FILLER = cue("filler")
 # A number with its measure word ("9张", "三起"): dropped from a new name.
 _COUNT = re.compile(_DIGITS.pattern + r"[次件场个人份名起条张处户家期篇项]?")
 _MAX_NEW_NAME = 10

@@ -37,11 +37,6 @@ class DateMention:
 _CN_SMALL_NUM = "一二三四五六七八九十两〇零"
 _NUM = rf"(?:\d{{1,2}}|[{_CN_SMALL_NUM}]{{1,3}})"
 _RANGE_TAIL = rf"(?:\s?(?:至|到|~|—|－|-)\s?(?:{_NUM}月)?{_NUM}[日号]?)?"
-# Words after "N号" that make it a house/document number, not a day.
-_NOT_DAY_AFTER = (
-    "楼|院|门|线|房|室|文|令|窗|桌|车|会议室|单元|地块|柜|机|馆|厅|仓|床|位|码|台|箱|口|店|铺|"
-    "坑|井|站|通道|路|街|巷|弄|组|栋|幢|场|田|地|片|区|段|号"
-)
 
 _FULL_DATE = re.compile(
     rf"(?:(?P<yword>今年|去年|前年)|(?P<year>\d{{4}}|\d{{2}})年)?"
@@ -50,10 +45,6 @@ _FULL_DATE = re.compile(
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.:/\-])(?:(?P<year>\d{4})[./\-])?(?P<month>\d{1,2})(?P<sep>[./\-·•])(?P<day>\d{1,2})"
     r"(?![\d%])(?:\s?(?:至|到|~|—)\s?\d{1,2}(?:[./\-]\d{1,2})?(?![\d%]))?"
-)
-_DAY_ONLY = re.compile(
-    rf"(?:(?P<mod>本月|这个月|这月|上个月|上月)|(?<![月\d〕\]）)】]))(?P<day>{_NUM})(?P<suffix>[日号])"
-    rf"(?!{_NOT_DAY_AFTER})" + _RANGE_TAIL
 )
 _WEEKDAY = re.compile(
     r"(?P<pre>上上|上|本|这|下)?个?(?P<word>周|星期|礼拜)(?P<day>[一二三四五六日天1-7])"
@@ -215,7 +206,7 @@ def find_dates(text: str, now: datetime) -> list[DateMention]:
         year = int(m.group("year")) if m.group("year") else None
         add(m.start(), m.end(), _resolve_month_day(month, day, today, year))
 
-    for m in _DAY_ONLY.finditer(norm):
+    for m in _day_only().finditer(norm):
         day = _num(m.group("day"))
         if day is None or not 1 <= day <= 31:
             continue
@@ -264,6 +255,17 @@ def find_dates(text: str, now: datetime) -> list[DateMention]:
 @lru_cache(maxsize=1)
 def _date_words() -> dict[str, Any]:
     return yaml.safe_load(DATE_WORDS_FILE.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _day_only() -> re.Pattern[str]:
+    """A day of the month without a month (15号, 上个月3日); not when a word of
+    dates.yml `not_day_after` follows (3号楼, 5号文: a house or document number)."""
+    not_day_after = _alternation(_date_words()["not_day_after"])
+    return re.compile(
+        rf"(?:(?P<mod>本月|这个月|这月|上个月|上月)|(?<![月\d〕\]）)】]))(?P<day>{_NUM})(?P<suffix>[日号])"
+        rf"(?!{not_day_after})" + _RANGE_TAIL
+    )
 
 
 def _alternation(words: list[str]) -> str:

@@ -3,7 +3,9 @@ trained on it. Checks the cue words (data/lexicon/cues.yml) and the activity lex
 (data/sections.yml): the twelve sections, units the number reader knows, patterns and frames
 that compile, and no phrase claimed by two activities of different sections; the activity
 catalogue (data/lexicon/activities.yml, nlu.catalogue); and the date words
-(data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists."""
+(data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists; the
+place words (data/lexicon/places.yml, nlu.place_words); and the characters that make a unit
+part of another word (data/units.yml `not_before`)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import yaml
 from nlu import cues
 from nlu.catalogue import catalogue_problems
 from nlu.dates import DATE_WORDS_FILE
-from nlu.numbers import unit_kind
+from nlu.numbers import UNITS_FILE, unit_kind
+from nlu.place_words import problems as place_word_problems
 from nlu.sections import SECTIONS_FILE
 
 SECTION_IDS = (
@@ -60,7 +63,9 @@ def section_problems(path: Path = SECTIONS_FILE) -> list[cues.Problem]:
     return found
 
 
-DATE_WORD_LISTS = ("holiday_period", "recent_holiday", "weekend", "last_weekend", "range_joiners")
+DATE_WORD_LISTS = (
+    "holiday_period", "recent_holiday", "weekend", "last_weekend", "range_joiners", "not_day_after",
+)  # fmt: skip
 
 
 def date_word_problems(path: Path = DATE_WORDS_FILE) -> list[cues.Problem]:
@@ -95,6 +100,27 @@ def date_word_problems(path: Path = DATE_WORDS_FILE) -> list[cues.Problem]:
     return found
 
 
+def unit_word_problems(path: Path = UNITS_FILE) -> list[cues.Problem]:
+    """Units whose `not_before` (the characters that make a unit part of another word: 期间,
+    台账) is not a non-empty string of characters, or names a character twice."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        return [("unreadable", path.name, str(error))]
+    found: list[cues.Problem] = []
+    for name, spec in ((data or {}).get("units") or {}).items():
+        if not isinstance(spec, dict) or "not_before" not in spec:
+            continue
+        guard = spec["not_before"]
+        if not isinstance(guard, str) or not guard:
+            found.append(("unit_guard_bad", str(name), str(guard)))
+            continue
+        found += [
+            ("unit_guard_twice", str(name), ch) for ch in sorted(set(guard)) if guard.count(ch) > 1
+        ]
+    return found
+
+
 def problems() -> list[cues.Problem]:
     """Everything wrong with the lexicon, empty when it is consistent."""
     return (
@@ -102,4 +128,6 @@ def problems() -> list[cues.Problem]:
         + section_problems()
         + catalogue_problems(sections=SECTION_IDS)
         + date_word_problems()
+        + place_word_problems()
+        + unit_word_problems()
     )

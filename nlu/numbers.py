@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from nlu.cues import cue_source
 from taizhang.resources import data_file
 
 UNITS_FILE = data_file("units.yml")
@@ -222,55 +223,24 @@ def _chinese_to_float(text: str) -> float | None:
 
 # --- the quantity pattern ----------------------------------------------------------------------
 
-# Unit-specific "not this word" guards: 期间 is not 期, 台账 is not 台, 部门 is not 部 …
-_UNIT_GUARDS = {
-    "场": "所景地面合馆站部域",
-    "期": "间限末中初刊满待望",
-    "条": "例款件幅线",
-    "处": "理置罚长室于分",
-    "次": "日要序年",
-    "件": "事",
-    "份": "额",
-    "户": "籍口外",
-    "家": "庭属长里中人",
-    "批": "准复评示",
-    "项": "目",
-    "元": "旦宵素",
-    "天": "气然津",
-    "米": "粮",
-    "轮": "流换车",
-    "节": "期前后日假",
-    "位": "置于",
-    "人": "民大口均社力身格",
-    "名": "单称义录额片",
-    "部": "门署分长",
-    "所": "有以在属",
-    "台": "账风上",
-    "面": "积向对上",
-    "间": "隔",
-    "本": "月周年次季村镇",
-    "支": "持部付",
-    "起": "草诉来步点",
-    "张": "贴",
-    "课": "题程",
-    "单": "位元",
-    "座": "谈",
-    "块": "钱",
-    "栋": "0123456789单号楼",
-    "笔": "录记试画墨迹",
-    "根": "据本源治除",
-    "只": "有要是能不",
-    "具": "体有备",
-    "瓶": "颈",
-    "个人": "信隐所账名问",  # 个人信息 is no head count
-}
+
+@lru_cache(maxsize=1)
+def _unit_guards() -> dict[str, str]:
+    """Characters that, right after a unit, make it part of another word (units.yml
+    `not_before`): 期间 is not 期, 台账 is not 台, 部门 is not 部."""
+    return {
+        str(name): str(spec["not_before"])
+        for name, spec in _unit_config()["units"].items()
+        if spec and spec.get("not_before")
+    }
 
 
 def _unit_alternation() -> str:
     names = sorted(units(), key=len, reverse=True)
+    guards = _unit_guards()
     parts = []
     for name in names:
-        guard = _UNIT_GUARDS.get(name)
+        guard = guards.get(name)
         escaped = re.escape(name)
         parts.append(f"{escaped}(?![{re.escape(guard)}])" if guard else escaped)
     return "|".join(parts)
@@ -291,30 +261,20 @@ def _quantity_regex() -> re.Pattern[str]:
 
 
 # Set phrases whose numerals are not amounts: 一件事一次办, 一次性告知, 两个维护, 三项制度 …
-_IDIOMS = re.compile(
-    r"一件事|一次性|一次办|跑一次|一条龙|一站式|一张网|一张图|一把手|一体化|一线|一窗|一门式"
-    r"|两个确立|两个维护|四个意识|四个自信|两个责任|三项制度|一户一|一事一议|一人一|一案一|一村一"
-    r"|上一条|上一次|上一期|下一步|下一条|这一条|那一条|这一次|一条记录|上条|一网|八五普法|七五普法|十四五|十五五|一起来|一块儿|一块|一个月内|一时|万一|千万|一一"
-    # requests, not work: 能发我一份吗
-    r"|[发给传寄转]我一[份张下个]|[发给]一[份下]|要一份|来一份|备一份"
-)
+_IDIOMS = re.compile(cue_source("not_an_amount"))
 # 一起 is "together" unless an incident follows: 一起纠纷 / 一起盗窃案
 _INCIDENT_AFTER_YIQI = re.compile(
-    r"[^，。,；;！!？?\s]{0,4}(纠纷|矛盾|案|事件|事故|信访|警情|火灾|火情|火警|山火|违建|投诉|举报|险情|隐患|争议|冲突|泄漏|泄露)"
+    rf"[^，。,；;！!？?\s]{{0,4}}({cue_source('incident_after_yiqi')})"
 )
 # ... or when an incident comes right before it: 调节邻里纠纷一起
-_INCIDENT_BEFORE_YIQI = re.compile(
-    r"(纠纷|矛盾|案件?|事件|事故|信访|警情|火灾|火情|投诉|举报|险情|争议|冲突)$"
-)
+_INCIDENT_BEFORE_YIQI = re.compile(rf"({cue_source('incident_before_yiqi')})$")
 _NO_UNIT_STOP = set("点时年月日号楼层室路街巷弄组村届级岁栋幢单:-/.~")
-_ID_CONTEXT = re.compile(
-    r"(电话|手机|号码|编号|工号|单号|身份证|座机|联系方式|tel|TEL|Tel|微信号|QQ)\D{0,3}[\d\s\-]*$"
-)
+_ID_CONTEXT = re.compile(rf"({cue_source('id_context')})\D{{0,3}}[\d\s\-]*$")
 _PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户1份: a rate, not work done
 # 连续两天 / 为期3天: how long the work lasted, not an amount of work
-_DURATION_CONTEXT = re.compile(r"(?:连续|持续|为期|历时|连着)$")
+_DURATION_CONTEXT = re.compile(rf"(?:{cue_source('duration')})$")
 # 参加人数三十二 / 参会人数：45: a head count with no measure word is counted in 人
-_HEAD_COUNT_BEFORE = re.compile(r"人数(?:为|是|达|共|有)?[:：]?\s?$")
+_HEAD_COUNT_BEFORE = re.compile(rf"(?:{cue_source('head_count')})[:：]?\s?$")
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 HOTLINES = frozenset(
     {"110", "119", "120", "122", "12345", "12348", "12315", "12388", "12339", "12110", "12356"}

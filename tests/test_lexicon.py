@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -89,3 +90,78 @@ def test_broken_date_words_are_each_reported(tmp_path):
         ("date_words_missing", "range_joiners"),
     }
     assert date_word_problems() == []
+
+
+def test_the_number_and_name_readers_read_their_words_from_the_data():
+    from nlu import activities, numbers
+
+    assert numbers._IDIOMS.pattern == cue_source("not_an_amount")
+    assert cue_source("incident_after_yiqi") in numbers._INCIDENT_AFTER_YIQI.pattern
+    assert cue_source("id_context") in numbers._ID_CONTEXT.pattern
+    assert activities._FILLER.pattern == cue_source("filler")
+
+
+@pytest.fixture
+def fresh_word_caches():
+    """The cached word data is read again from whatever file a test points at, and again from
+    the shipped files afterwards."""
+    from nlu import dates, numbers
+
+    cached = (dates._date_words, dates._day_only, numbers._unit_config, numbers._unit_guards,
+              numbers._quantity_regex, numbers.units, numbers._written_as)  # fmt: skip
+    for function in cached:
+        function.cache_clear()
+    yield
+    for function in cached:
+        function.cache_clear()
+
+
+def test_a_word_added_to_not_day_after_changes_the_reading(
+    monkeypatch, tmp_path, fresh_word_caches
+):
+    from datetime import datetime
+
+    from nlu import dates
+
+    now = datetime(2024, 5, 16, 10)
+    assert [d.raw for d in dates.find_dates("在15号窑开会", now)] == ["15号"]
+    data = yaml.safe_load(dates.DATE_WORDS_FILE.read_text("utf-8"))
+    data["not_day_after"].append("窑")
+    path = tmp_path / "dates.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    monkeypatch.setattr(dates, "DATE_WORDS_FILE", path)
+    dates._date_words.cache_clear()
+    dates._day_only.cache_clear()
+    assert dates.find_dates("在15号窑开会", now) == []
+
+
+def test_a_character_added_to_not_before_changes_the_reading(
+    monkeypatch, tmp_path, fresh_word_caches
+):
+    from nlu import numbers
+
+    assert [(q.value, q.unit) for q in numbers.find_quantities("发放3本子")] == [(3, "本")]
+    data = yaml.safe_load(numbers.UNITS_FILE.read_text("utf-8"))
+    data["units"]["本"]["not_before"] += "子"  # 本子 is a notebook, not a measure word
+    path = tmp_path / "units.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    monkeypatch.setattr(numbers, "UNITS_FILE", path)
+    for function in (numbers._unit_config, numbers._unit_guards, numbers._quantity_regex):
+        function.cache_clear()
+    assert [(q.value, q.unit) for q in numbers.find_quantities("发放3本子")] == [(3, None)]
+
+
+def test_broken_unit_guards_are_each_reported(tmp_path):
+    from nlu.lexicon import unit_word_problems
+    from nlu.numbers import UNITS_FILE
+
+    data = yaml.safe_load(UNITS_FILE.read_text("utf-8"))
+    data["units"]["期"]["not_before"] = ""
+    data["units"]["台"]["not_before"] += "账"
+    path = tmp_path / "units.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    assert {(key, where) for key, where, _ in unit_word_problems(path)} == {
+        ("unit_guard_bad", "期"),
+        ("unit_guard_twice", "台"),
+    }
+    assert unit_word_problems() == []

@@ -72,6 +72,7 @@ def test_the_wheel_carries_the_data_config_and_migrations(wheel):
         "data/units.yml",
         "data/report/phrases.yml",
         "data/jieba/userdict.txt",
+        "data/lexicon/places.yml",
         "migrations/env.py",
         "migrations/versions/0001_initial_ledger_schema.py",
     ):
@@ -102,7 +103,7 @@ def test_the_installed_bot_parses_a_message(installed, tmp_path, parser):  # par
     done = _run(
         installed / "taizhang",
         "parse",
-        "今天调解纠纷3件",
+        "今天在白岩村调解纠纷3件",
         "--json",
         "--now",
         "2024-05-16T10:30:00+08:00",
@@ -112,4 +113,6 @@ def test_the_installed_bot_parses_a_message(installed, tmp_path, parser):  # par
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["intent"] == "log_activity"
-    assert [(f["section"], f["value"], f["unit"]) for f in out["facts"]] == [("disputes", 3, "件")]
+    assert [(f["section"], f["value"], f["unit"], f["place"]) for f in out["facts"]] == [
+        ("disputes", 3, "件", "白岩村")  # the place words come from the wheel's places.yml
+    ]

@@ -143,11 +143,13 @@ lexicon_app = typer.Typer(help=h("lexicon.help"), no_args_is_help=True)
 
 @lexicon_app.command("check", help=h("lexicon.check"))
 def lexicon_check() -> None:
-    """Check the word data (cues, sections, activities) before a model is trained on it."""
+    """Check the word data (cues, sections, activities, dates, places) before a model is
+    trained on it."""
     from actions import replies
     from nlu.catalogue import catalogue
     from nlu.cues import REQUIRED
     from nlu.lexicon import problems
+    from nlu.place_words import place_words
     from nlu.sections import sections
 
     _exit_on_lexicon_problems(problems())
@@ -159,6 +161,7 @@ def lexicon_check() -> None:
             sections=len(sections()),
             activities=activities,
             catalogue=len(catalogue()),
+            places=len(place_words().suffixes),
         )
     )
 
