@@ -255,7 +255,8 @@ def _quantity_regex() -> re.Pattern[str]:
     return re.compile(
         rf"(?P<pct>百分之(?P<pct_num>\d+(?:\.\d+)?|[{_CN_CLASS}]+))"
         rf"|(?:(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[千百]|[万亿](?!元))?|(?P<cn>[{_CN_CLASS}]+几?)|(?P<sa>[仨俩]))"
-        rf"(?P<approx>[余多]|来号?(?=(?:{unit})))?"
+        # 300余份, 十来个, and 180+人 (a plus written before the measure word: at least 180)
+        rf"(?P<approx>[余多]|来号?(?=(?:{unit}))|\+(?=(?:{unit})))?"
         rf"(?P<unit>{unit})?"
     )
 

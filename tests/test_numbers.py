@@ -100,6 +100,13 @@ def test_approx_is_marked_but_not_inflated() -> None:
     assert q.approx and q.value == 300
 
 
+def test_a_plus_before_the_measure_word_is_at_least_that_many() -> None:
+    (q,) = find_quantities("听讲学生180+人")
+    assert (q.value, q.unit, q.approx) == (180, "人", True)
+    first, second = find_quantities("3+2件")  # a sum written out is two numbers
+    assert (first.value, first.unit, second.value, second.unit) == (3, None, 2, "件")
+
+
 @pytest.mark.parametrize(
     "text",
     [
