@@ -189,9 +189,9 @@ def parse_chinese_numeral(text: str) -> float | None:
     return float(total + section)
 
 
-# 一百五六十 / 两三 / 十几: a spoken range; a clerk records its lower bound (150, 2, 10)
+# 一百五六十 / 两三 / 一两 / 十几: a spoken range; a clerk records its lower bound (150, 2, 1, 10)
 _SPOKEN_RANGE = re.compile(
-    r"^(?P<head>.*?)(?P<low>[一二两三四五六七八九])[二三四五六七八九](?P<tail>[十百千万]?)$"
+    r"^(?P<head>.*?)(?P<low>[一二两三四五六七八九])(?:[二三四五六七八九]|(?<=一)两)(?P<tail>[十百千万]?)$"
 )
 
 
@@ -294,7 +294,7 @@ def _quantity_regex() -> re.Pattern[str]:
 _IDIOMS = re.compile(
     r"一件事|一次性|一次办|跑一次|一条龙|一站式|一张网|一张图|一把手|一体化|一线|一窗|一门式"
     r"|两个确立|两个维护|四个意识|四个自信|两个责任|三项制度|一户一|一事一议|一人一|一案一|一村一"
-    r"|上一条|上一次|上一期|下一步|下一条|这一条|那一条|这一次|一条记录|上条|一网|八五普法|七五普法|十四五|十五五|一起来|一块儿|一块|一个月内|一时|万一|千万|一一"
+    r"|上一条|上一次|上一期|下一步|下一条|这一条|那一条|这一次|一条记录|上条|一网|八五普法|七五普法|十四五|十五五|一起来|一共|(?<![零〇一二两三四五六七八九十百千])一块儿?|一个月内|一时|万一|千万|一一"
     # requests, not work: 能发我一份吗
     r"|[发给传寄转]我一[份张下个]|[发给]一[份下]|要一份|来一份|备一份"
 )
@@ -373,8 +373,8 @@ def _to_quantity(
         return None
     if start >= 2 and before in ".-/:~" and norm[start - 2].isdigit():
         return None  # tail of a date, time or range
-    if _ID_CONTEXT.search(norm[max(0, start - 24) : start]):
-        return None
+    if match.group("unit") is None and _ID_CONTEXT.search(norm[max(0, start - 24) : start]):
+        return None  # 电话 138…: an id; with a measure word (教群众用手机150人) it is a count
     if _PER_CONTEXT.search(norm[max(0, start - 4) : start]):
         return None
     if _DURATION_CONTEXT.search(norm[max(0, start - 2) : start]):
