@@ -531,6 +531,15 @@ def _log_line(rng: random.Random, shape: str, activity: CatalogueActivity, draft
             part=rng.choice(w["parts"]),
             q2=part,
         )
+    elif shape == "with_time":
+        start = writer.date()
+        if draft.date_text in w["parts_of_day"]:
+            raise _Retry  # 下午上午十点: one part of the day at a time
+        said = rng.choice(w["meeting"]["times"])
+        writer.other(said, "time")
+        form = rng.choice(w["with_time_forms"])
+        place = writer.at_place() if "{place}" in form else ""
+        text = fill(form, date=start, time=said, place=place, fact=writer.figure(activity))
     elif shape == "ordinal":
         start = writer.date()
         units = w["ordinal_units"]
@@ -590,6 +599,11 @@ def _other_line(rng: random.Random, shape: str, draft: _Draft) -> str:
     w = words()
     writer = _Writer(rng, draft)
     family = w[shape]
+    if shape == "other_count":
+        spec = rng.choice(family["forms"])
+        said = f"{rng.randint(2, 9)}{spec['unit']}"
+        writer.other(said, "other")
+        return fill(spec["form"], q=said, place=rng.choice(w["places"]))
     # a running total may be of anything counted; a plan, target or notice is of work one does
     doable = _counted if shape == "running_total" else _eventful
     activity = rng.choice([a for a in catalogue() if doable(a)])
