@@ -43,9 +43,12 @@ _FULL_DATE = re.compile(
     rf"(?P<month>{_NUM})月(?P<day>{_NUM})(?P<suffix>[日号])?" + _RANGE_TAIL
 )
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d.:/\-])(?:(?P<year>\d{4})[./\-])?(?P<month>\d{1,2})(?P<sep>[./\-·•])(?P<day>\d{1,2})"
+    # not the tail of a time or a longer number (10:3.5); after a colon of words (补报：3.22) it is
+    r"(?<![\d./\-])(?<!\d:)(?:(?P<year>\d{4})[./\-])?(?P<month>\d{1,2})(?P<sep>[./\-·•])(?P<day>\d{1,2})"
     r"(?![\d%])(?:\s?(?:至|到|~|—)\s?\d{1,2}(?:[./\-]\d{1,2})?(?![\d%]))?"
 )
+# A bracketed year right before a number: the number is a document's (发〔2024〕3号, [2024]5号).
+_DOCUMENT_YEAR = re.compile(r"[〔\[（(【]\s*\d{2,4}\s*[〕\]）)】]$")
 _WEEKDAY = re.compile(
     r"(?P<pre>上上|上|本|这|下)?个?(?P<word>周|星期|礼拜)(?P<day>[一二三四五六日天1-7])"
     # a range (周二至周三) or two days written together (周二周三, 周二、周三): the first day counts
@@ -213,6 +216,8 @@ def find_dates(text: str, now: datetime) -> list[DateMention]:
         start = m.start("mod") if m.group("mod") else m.start("day")
         if start > 0 and norm[start - 1] in "第周期":
             continue
+        if _DOCUMENT_YEAR.search(norm, 0, start):
+            continue  # 〔2024〕3号: a document number (【台账】14日 is a day)
         add(start, m.end(), _resolve_day(day, today, m.group("mod")))
 
     for m in _WEEKDAY.finditer(norm):
@@ -263,7 +268,7 @@ def _day_only() -> re.Pattern[str]:
     dates.yml `not_day_after` follows (3号楼, 5号文: a house or document number)."""
     not_day_after = _alternation(_date_words()["not_day_after"])
     return re.compile(
-        rf"(?:(?P<mod>本月|这个月|这月|上个月|上月)|(?<![月\d〕\]）)】]))(?P<day>{_NUM})(?P<suffix>[日号])"
+        rf"(?:(?P<mod>本月|这个月|这月|上个月|上月)|(?<![月\d]))(?P<day>{_NUM})(?P<suffix>[日号])"
         rf"(?!{not_day_after})" + _RANGE_TAIL
     )
 

@@ -190,9 +190,9 @@ def parse_chinese_numeral(text: str) -> float | None:
     return float(total + section)
 
 
-# 一百五六十 / 两三 / 十几: a spoken range; a clerk records its lower bound (150, 2, 10)
+# 一百五六十 / 两三 / 一两 / 十几: a spoken range; a clerk records its lower bound (150, 2, 1, 10)
 _SPOKEN_RANGE = re.compile(
-    r"^(?P<head>.*?)(?P<low>[一二两三四五六七八九])[二三四五六七八九](?P<tail>[十百千万]?)$"
+    r"^(?P<head>.*?)(?P<low>[一二两三四五六七八九])(?:[二三四五六七八九]|(?<=一)两)(?P<tail>[十百千万]?)$"
 )
 
 
@@ -334,8 +334,8 @@ def _to_quantity(
         return None
     if start >= 2 and before in ".-/:~" and norm[start - 2].isdigit():
         return None  # tail of a date, time or range
-    if _ID_CONTEXT.search(norm[max(0, start - 24) : start]):
-        return None
+    if match.group("unit") is None and _ID_CONTEXT.search(norm[max(0, start - 24) : start]):
+        return None  # 电话 138…: an id; with a measure word (教群众用手机150人) it is a count
     if _PER_CONTEXT.search(norm[max(0, start - 4) : start]):
         return None
     if _DURATION_CONTEXT.search(norm[max(0, start - 2) : start]):

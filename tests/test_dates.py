@@ -65,6 +65,8 @@ def day_of(text: str, now: datetime = NOW) -> date:
         ("5月10日至12日", date(2024, 5, 10)),
         ("5月10日-5月12日", date(2024, 5, 10)),
         ("去年12月5日", date(2023, 12, 5)),
+        ("补报：5.3，组织学法1次", date(2024, 5, 3)),  # after a colon of words, not a time's
+        ("【台账】14日 开展防汛巡查", date(2024, 5, 14)),  # a bracket without a year
     ],
 )
 def test_guide_rules(text: str, expected: date) -> None:
@@ -125,6 +127,8 @@ def test_local_date_of_an_aware_now_is_used() -> None:
         "2月30日",
         "今年以来",
         "发〔2024〕3号",
+        "[2024]5号",
+        "10:3.5",
         "一号文件",
         "三号会议室",
         "下午3点",

@@ -61,6 +61,11 @@ def only(text: str) -> tuple[float, str | None]:
         ("发放资料300多份", 300, "份"),
         ("群众30来人参加", 30, "人"),
         ("一百多人参加", 100, "人"),
+        ("考法一两场", 1, "场"),  # a spoken range keeps its lower bound (两三件 -> 2, 一两场 -> 1)
+        ("教群众用手机150人", 150, "人"),  # a count after 手机, not a phone number
+        ("打了电话3次", 3, "次"),
+        ("参训人数一共六十多人", 60, "人"),  # 一共 is "in all", not 1
+        ("宣传牌共二十一块", 21, "块"),  # 一块 ("together") only where no numeral comes before
         ("发放资料1,200份", 1200, "份"),
         ("解答咨询30人次", 30, "人次"),
         ("培训2.5小时", 2.5, "小时"),
