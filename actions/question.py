@@ -179,9 +179,12 @@ def looks_like_question(text: str) -> bool:
 
 
 def as_question(result: ParseResult, text: str, threshold: float) -> ParseResult | None:
-    """The parse as a progress question, when the classifier was unsure (below `threshold`)
-    or called it chatter but the addressed text plainly asks about the ledger; else None."""
-    if result.work or (result.confidence >= threshold and result.intent != "out_of_scope"):
+    """The parse as a progress question, when the classifier was unsure (below `threshold`),
+    or called it chatter or a work report with nothing to record, but the addressed text
+    plainly asks about the ledger ("11月1日到15日调解了几件"); else None."""
+    if result.work:
+        return None
+    if result.confidence >= threshold and result.intent not in ("out_of_scope", "log_activity"):
         return None
     if not looks_like_question(text):
         return None

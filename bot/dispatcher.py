@@ -460,6 +460,15 @@ class Dispatcher:
             if not (addressed or result.work):
                 return self._outcome(MessageStatus.IGNORED, [], msg)
             person = self._admit(session, message, msg, room, lookups)
+        # Before any question about it too: never propose a value or a day that cannot be right
+        # ("是记为…3件（2099年5月1日）吗？")
+        if result.intent in UNADDRESSED_INTENTS or result.work:
+            finding = plausibility.check(for_parsing(message.text), result, now.date())
+            if finding is not None and (addressed or result.intent in UNADDRESSED_INTENTS):
+                message.note = f"implausible: {finding.key}: {finding.detail}"[:2000]
+                problem = replies.text(f"implausible.{finding.key}", detail=finding.detail)
+                text = replies.text("implausible.intro", problem=problem)
+                return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
         if result.confidence < threshold:
             return self._not_understood(result, msg, addressed, now)
         if not addressed and result.intent not in UNADDRESSED_INTENTS:
@@ -467,13 +476,6 @@ class Dispatcher:
         totals_only = result.intent == "log_activity" and not result.work
         if totals_only and not running_totals.quoted(result, ""):
             return self._not_understood(result, msg, addressed, now)
-        if result.intent in UNADDRESSED_INTENTS:
-            finding = plausibility.check(for_parsing(message.text), result, now.date())
-            if finding is not None:  # ask, never log a value that cannot be right
-                message.note = f"implausible: {finding.key}: {finding.detail}"[:2000]
-                problem = replies.text(f"implausible.{finding.key}", detail=finding.detail)
-                text = replies.text("implausible.intro", problem=problem)
-                return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
         if result.intent == "log_activity" and self._unsure(result):
             if msg.live:
                 return self._ask(result, msg, now)

@@ -599,6 +599,10 @@ def _other_line(rng: random.Random, shape: str, draft: _Draft) -> str:
     w = words()
     writer = _Writer(rng, draft)
     family = w[shape]
+    if shape == "bare_rate":
+        said = f"{rng.choice([100, 100, 95, 90, 98, 85, 80, 60])}%"
+        writer.other(said, family["role"])
+        return fill(rng.choice(family["forms"]), rate=rng.choice(family["rates"]), q=said)
     if shape == "other_count":
         spec = rng.choice(family["forms"])
         said = f"{rng.randint(2, 9)}{spec['unit']}"
