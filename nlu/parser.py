@@ -41,7 +41,7 @@ _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 # "3 件", "2 起": a space between a number and its measure word splits them for the reader,
 # which then guesses the unit (3 次 read as 3处 + 1次); the space carries no meaning.
 _NUMBER_GAP = re.compile("(?<=[0-9\uff10-\uff19])[ \t\u3000]+(?=[\u4e00-\u9fff])")
-# A mark typed over and over (！！！！！！, ~~~, 。。。。) reads as one: the model learnt its wording
+# A mark typed over and over (！！！！！！, ~~~, 。。。。) reads as one: the model learnt wording
 # from messages that rarely repeat a mark, and six of them must not outweigh "调解纠纷3件".
 _REPEATED_MARK = re.compile(r"([!！?？~～。，,.\-—=*#])\1{2,}")
 # Beyond this length a message is a pasted document, not a work report; parse its head.
