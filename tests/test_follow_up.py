@@ -145,12 +145,24 @@ def test_own_dates_date_the_follow_up_and_the_topics_day_otherwise(say, session_
     say("上周五组织干部学法1次", "10:00")
     say("还有42人", "10:05")  # the people who took part, on the day the report before names
     ((section, activity, value, unit, day, _),) = facts_of(session_factory, "还有42人")
-    assert (section, activity, value, unit, day) == ("study", "参学人数", 42, "人", date(2024, 5, 10))
+    assert (section, activity, value, unit, day) == (
+        "study",
+        "参学人数",
+        42,
+        "人",
+        date(2024, 5, 10),
+    )
 
 
 def test_what_is_not_work_done_is_not_inherited(say, session_factory):
     say("今天调解纠纷3件", "09:00")
-    for text in ("还有两起没调解", "明天还有两起", "还有两起吗", "还有两个小时开会", "我也去了3个村"):
+    for text in (
+        "还有两起没调解",
+        "明天还有两起",
+        "还有两起吗",
+        "还有两个小时开会",
+        "我也去了3个村",
+    ):
         say(text, "09:10")
         assert facts_of(session_factory, text) == [], text
 
