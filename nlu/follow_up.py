@@ -149,9 +149,13 @@ def read_follow_up(
     no bare follow-up of `topic` (see the module): then the parser's reading stands as it is."""
     if not topic or result.error or result.intent not in OPEN_INTENTS or not is_follow_up(text):
         return None
-    analysis = extract(text, now).analysis
+    from nlu.parser import clean_text  # the text as the model saw it ("3 件" is 3件)
+
+    analysis = extract(clean_text(text), now).analysis
     if analysis is None or _names_own_work(analysis):
         return None
+    if result.facts and not result.work:
+        return None  # the parser read its numbers as a plan, a part or a total: not work done
     counts = [c for c in _counts(analysis) if c.start >= analysis.body_start]
     placed = [(count, _place(topic, analysis, count)) for count in counts]
     readings = [(count, reading) for count, reading in placed if reading is not None]
@@ -291,20 +295,18 @@ def _lexicon_activity(section_id: str, name: str) -> Activity | None:
 
 
 def _topic_activity(fact: Topic) -> Activity:
-    """The topic's activity as the lexicon knows it; a catalogue name or a new name stands as an
-    activity of its section counted in the units the catalogue gives it (or its own unit)."""
+    """The topic's activity as the lexicon knows it, counted in the units the catalogue gives
+    its name (the ledger's names are the catalogue's: a figure stays in its activity's own
+    units) and in the topic's own unit; a new name stands as an activity of its section."""
     found = _lexicon_activity(fact.section, fact.activity)
-    if found is not None:
-        return replace(found, units=_with(found.units, fact.unit))
     catalogued = next((a for a in in_section(fact.section) if a.name == fact.activity), None)
-    counted = catalogued.units if catalogued is not None else ()
-    return Activity(
-        section=fact.section,
-        name=fact.activity,
-        patterns=(),
-        units=_with(counted, fact.unit),
-        default_unit=fact.unit,
-    )
+    if catalogued is not None:
+        counted = catalogued.units
+    else:
+        counted = found.units if found is not None else ()
+    if found is None:
+        found = Activity(fact.section, fact.activity, (), (), fact.unit)
+    return replace(found, units=_with(counted, fact.unit))
 
 
 def _with(names: tuple[str, ...], unit: str) -> tuple[str, ...]:

@@ -162,6 +162,7 @@ def test_what_is_not_work_done_is_not_inherited(say, session_factory):
         "还有两起吗",
         "还有两个小时开会",
         "我也去了3个村",
+        "收到，一季度合计5起",  # a running total
     ):
         say(text, "09:10")
         assert facts_of(session_factory, text) == [], text
@@ -249,3 +250,8 @@ def test_the_step_fills_what_the_parser_guessed_and_keeps_what_it_knew():
     assert read_follow_up("还有两场", NOW, chatter("还有两场"), [], keep_above=0.9) is None
     asked = ParseResult("还有两场", "query_progress", 0.9)
     assert read_follow_up("还有两场", NOW, asked, TOPIC, keep_above=0.9) is None
+    mediated = [Topic("disputes", "调解矛盾纠纷", "件", date(2024, 5, 16))]
+    two = read_follow_up("还有两起", NOW, chatter("还有两起"), mediated, keep_above=0.9)
+    assert two is not None and [(f.activity, f.unit) for f in two.facts] == [("调解矛盾纠纷", "起")]
+    # a unit the topic's activity is not counted in (the catalogue's units): no guess
+    assert read_follow_up("还有三个", NOW, chatter("还有三个"), mediated, keep_above=0.9) is None
