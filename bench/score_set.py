@@ -5,6 +5,11 @@
 Use it for a fresh set written by someone who never saw the project: run it once, before any
 tuning, and report that figure. `--canonical` also prints the figures with measure words that
 the ledger sums together (起/宗 as 件, 名/位 as 人, 场次 as 场) treated as equal.
+
+`--follow-ups` also reads every message as a possible follow-up of the set's last logged message
+before it (nlu/follow_up.py), as if one person had sent the whole set in one room within the
+window: the worst case for a set of single messages, where every topic the step takes is one the
+writer did not mean. It prints how many messages the step read and the figures with them.
 """
 
 from __future__ import annotations
@@ -57,6 +62,11 @@ def main() -> None:
         default=[],
         help="also score asking first when a fact's confidence is below this (repeatable)",
     )
+    args.add_argument(
+        "--follow-ups",
+        action="store_true",
+        help="also score each message read as a follow-up of the last logged one before it",
+    )
     opts = args.parse_args()
 
     from bot.logs import configure_logging
@@ -83,6 +93,8 @@ def main() -> None:
                     out.write(json.dumps({"set": path.name, **error}, ensure_ascii=False) + "\n")
         for threshold in opts.ask_below:
             print(json.dumps({"set": path.name, **asking(items, parsed, threshold)}))
+        if opts.follow_ups:
+            print(json.dumps(following(path.name, items, parsed), ensure_ascii=False))
 
 
 def asking(items: list[dict], parsed: list, threshold: float) -> dict:
@@ -110,6 +122,45 @@ def asking(items: list[dict], parsed: list, threshold: float) -> dict:
         "asked": asked,
         "auto_precision": round(auto.precision, 4),
         "auto_recall": round(auto.recall, 4),
+    }
+
+
+def following(name: str, items: list[dict], parsed: list) -> dict:
+    """The set's figures with each message read as a follow-up of the last one logged before
+    it (every message within the window, one sender, one room), and how many were read so."""
+    from dataclasses import replace
+
+    from nlu.follow_up import Topic, read_follow_up
+    from taizhang.settings import Settings
+
+    settings = Settings()
+    threshold = settings.confidence_threshold
+    topic: list[Topic] = []
+    results, changed = [], []
+    for index, (item, result) in enumerate(zip(items, parsed, strict=True)):
+        now = datetime.fromisoformat(item["now"])
+        read = read_follow_up(
+            item["text"], now, result, topic, settings.follow_up_section_confidence
+        )
+        if read is not None:
+            changed.append(index)
+            result = replace(read, confidence=max(read.confidence, threshold))
+        results.append(result)
+        if result.intent == "log_activity" and result.confidence >= threshold and result.work:
+            topic = [Topic(f.section, f.activity, f.unit, f.date, f.role) for f in result.work]
+    chained = score(items, [r.to_dict() for r in results])
+    alone = [parsed[i].to_dict() for i in changed]
+    read_alone = score([items[i] for i in changed], alone)
+    read_after = score([items[i] for i in changed], [results[i].to_dict() for i in changed])
+    return {
+        "set": name,
+        "follow_ups_read": len(changed),
+        "intent_accuracy": round(chained.intent_accuracy, 4),
+        "fact_f1": round(chained.f1, 4),
+        "oos_messages_with_facts": chained.oos_messages_with_facts,
+        "read_messages_facts_right_alone": read_alone.facts_right,
+        "read_messages_facts_right_as_follow_ups": read_after.facts_right,
+        "read_messages_facts_expected": read_alone.facts_expected,
     }
 
 

@@ -11,6 +11,9 @@
    not mention the bot.
 3. The parser's result is recorded on the message; below the confidence threshold nothing
    is logged: the sender is asked one short question and the message waits for review.
+   A bare follow-up ("又排查了6处", "还有两场") is read in the light of the same person's last
+   logged message in the room (actions/follow_up.py): the parse stays on the message as the
+   text alone reads, the note names the message it goes on from, the facts follow the topic.
 4. The action for the intent runs in the same transaction that records the outcome, so a
    message is either fully handled (status + facts) or not at all.
 5. Whatever goes wrong with one message (short of the database being unreachable, which
@@ -41,6 +44,7 @@ from actions import action_for, confirm, replies, running_totals
 from actions.admin_role import make_admin, requested_admin
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
+from actions.follow_up import as_follow_up
 from actions.log import describe
 from actions.question import as_question
 from bot import plausibility
@@ -460,6 +464,13 @@ class Dispatcher:
             if not (addressed or result.work):
                 return self._outcome(MessageStatus.IGNORED, [], msg)
             person = self._admit(session, message, msg, room, lookups)
+        continued = as_follow_up(
+            session, self.settings, message, for_parsing(message.text), result, person, room, now
+        )
+        if continued is not None:  # "又排查了6处": the sender's previous report sets the topic
+            result, previous = continued
+            message.note = f"follow-up of message {previous.id} (parsed as {message.intent})"
+            message.intent = result.intent
         # Before any question about it too: never propose a value or a day that cannot be right
         # ("是记为…3件（2099年5月1日）吗？")
         if result.intent in UNADDRESSED_INTENTS or result.work:

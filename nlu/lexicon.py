@@ -2,10 +2,11 @@
 trained on it. Checks the cue words (data/lexicon/cues.yml) and the activity lexicon
 (data/sections.yml): the twelve sections, units the number reader knows, patterns and frames
 that compile, and no phrase claimed by two activities of different sections; the activity
-catalogue (data/lexicon/activities.yml, nlu.catalogue); and the date words
+catalogue (data/lexicon/activities.yml, nlu.catalogue); the date words
 (data/lexicon/dates.yml): holidays the calendar knows, no empty or duplicated word lists; the
-place words (data/lexicon/places.yml, nlu.place_words); and the characters that make a unit
-part of another word (data/units.yml `not_before`)."""
+place words (data/lexicon/places.yml, nlu.place_words); the characters that make a unit
+part of another word (data/units.yml `not_before`); and the follow-up words
+(data/lexicon/follow_up.yml, nlu.follow_up)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu import cues
+from nlu import cues, follow_up
 from nlu.catalogue import catalogue_problems
 from nlu.dates import DATE_WORDS_FILE
 from nlu.numbers import UNITS_FILE, unit_kind
@@ -130,4 +131,5 @@ def problems() -> list[cues.Problem]:
         + date_word_problems()
         + place_word_problems()
         + unit_word_problems()
+        + follow_up.problems()
     )

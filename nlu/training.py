@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 MODEL_SUFFIX = ".tar.gz"
 # Data files the nlu code reads itself (not named in config.yml).
 READ_BY_CODE = ("data/sections.yml", "data/units.yml", "data/lexicon")
+# Read after the parse, never by training or the pipeline: the follow-up step the dispatcher
+# runs with the sender's previous message (nlu/follow_up.py). Editing them keeps the model.
+AFTER_THE_PARSE = ("nlu/follow_up.py", "data/lexicon/follow_up.yml")
 
 
 def _named_in_config(config: Path) -> Iterable[Path]:
@@ -57,10 +60,11 @@ def _inputs(settings: Settings, config: Path) -> Iterable[tuple[str, Path]]:
     named = [settings.training_data, *_named_in_config(config), *(ROOT / f for f in READ_BY_CODE)]
     for folder in named:
         for path in _files_under(folder):
-            yield _name(path, ROOT), path
+            if _name(path, ROOT) not in AFTER_THE_PARSE:
+                yield _name(path, ROOT), path
     code = Path(str(files("nlu")))
     for path in _files_under(code):
-        if path.suffix == ".py":
+        if path.suffix == ".py" and "nlu/" + _name(path, code) not in AFTER_THE_PARSE:
             yield "nlu/" + _name(path, code), path
     for path in feedback_files(settings):  # people's answers (bot/feedback.py)
         yield f"feedback/{path.name}", path

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     fact_confidence_threshold: float = 0.5
     question_window_minutes: int = 60
     correction_window_minutes: int = 24 * 60
+    # A bare follow-up ("又排查了6处") takes its topic from the sender's last logged message in
+    # the same room sent at most this long before (actions/follow_up.py) ...
+    follow_up_window_minutes: int = 120
+    # ... in place of the parser's section for a fact it is less sure of than this.
+    follow_up_section_confidence: float = 0.9
     bot_name: str = "法治台账"
     log_level: str = "INFO"
     # The scheduler (bot/scheduler): defaults for every town; `taizhang schedule` overrides
