@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     # A bare follow-up ("又排查了6处") takes its topic from the sender's last logged message in
     # the same room sent at most this long before (actions/follow_up.py) ...
     follow_up_window_minutes: int = 120
-    # ... in place of the parser's section for a fact it is less sure of than this.
-    follow_up_section_confidence: float = 0.9
+    # ... in place of the parser's section for a fact it is less sure of than this. A follow-up
+    # names no work of its own (one that does keeps its reading), so by default the topic wins
+    # over any reading of its bare verb and unit ("又排查了6处" after 排查矛盾纠纷 is not 隐患).
+    follow_up_section_confidence: float = 1.0
     bot_name: str = "法治台账"
     log_level: str = "INFO"
     # The scheduler (bot/scheduler): defaults for every town; `taizhang schedule` overrides
