@@ -39,10 +39,17 @@ class LinearModel:
         multilabel: bool,
     ) -> None:
         self.vocabulary = vocabulary
-        self.coef = coef
+        # Kept as features x classes, contiguous: sparse @ dense with `coef.T` (a strided view)
+        # made scipy copy all the weights on every call, which was half of a parse's time.
+        self._weights = np.ascontiguousarray(coef.T)
         self.intercept = intercept
         self.classes = classes
         self.multilabel = multilabel
+
+    @property
+    def coef(self) -> np.ndarray:
+        """Classes x features, as scikit-learn gives them (a view, no copy)."""
+        return self._weights.T
 
     @classmethod
     def fit(
@@ -96,7 +103,7 @@ class LinearModel:
 
     def scores(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Probabilities, one row per input: softmax (one label) or sigmoid per class."""
-        raw = _matrix(rows, self.vocabulary) @ self.coef.T + self.intercept
+        raw = _matrix(rows, self.vocabulary) @ self._weights + self.intercept
         raw = np.asarray(raw)
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-raw))
