@@ -22,6 +22,7 @@ from bot.storage import messages
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
 from nlu.result import Correction
+from nlu.sections import find_activities
 
 
 def recent_logged_messages(ctx: ActionContext, limit: int) -> list[Message]:
@@ -55,6 +56,30 @@ def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
     return ActionOutcome(
         MessageStatus.RETRACTED, [replies.text("correct.retracted", items=items, when=when)]
     )
+
+
+def named_sections(ctx: ActionContext) -> dict[str, str]:
+    """The sections a withdrawal names by their work ("撤回调解那条" -> disputes: "调解"),
+    each with the words that named it; empty when it names none ("撤回", "发错了")."""
+    text = ctx.result.text.replace(ctx.settings.bot_name, " ")
+    return {
+        m.activity.section: m.raw for m in find_activities(text) if m.activity is not None
+    }
+
+
+def retract_named(
+    ctx: ActionContext, records: list[Message], last: list[Fact], named: dict[str, str]
+) -> ActionOutcome:
+    """Withdraw the newest recent record with work of a named section, never another one."""
+    for record in records:
+        facts = last if record is records[0] else active_facts(ctx, record)
+        if any(fact.section in named for fact in facts):
+            return retract(ctx, facts)
+    items, when = describe(last, ctx.today)
+    reply = replies.text(
+        "correct.no_named_record", what="、".join(named.values()), items=items + when
+    )
+    return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
 
 
 def change_value(
@@ -132,7 +157,8 @@ def run(ctx: ActionContext) -> ActionOutcome:
         )
     last = active_facts(ctx, records[0])
     if correction is not None and correction.retract:
-        return retract(ctx, last)
+        named = named_sections(ctx)
+        return retract_named(ctx, records, last, named) if named else retract(ctx, last)
     if correction is None or (correction.value is None and correction.delta is None):
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.no_value")])
     unit = correction.unit

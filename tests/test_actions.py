@@ -38,6 +38,8 @@ SCRIPT = {
     "更正为600份": correction("更正为600份", value=600, unit="份"),
     "更正为6": correction("更正为6", value=6),
     "撤回": correction("撤回", retract=True),
+    "撤回调解那条": correction("撤回调解那条", retract=True),
+    "@法治台账 撤回": correction("@法治台账 撤回", retract=True),
     "少算了2件": correction("少算了2件", delta=2, unit="件"),
     "多报了1起": correction("多报了1起", delta=-1, unit="起"),
     "资料多报了600份": correction("资料多报了600份", delta=-600, unit="份"),
@@ -153,6 +155,21 @@ def test_retract_then_retract_again_reaches_the_earlier_log(bot, make_message, s
     assert len(facts_of(session_factory, FactStatus.RETRACTED)) == 2
     (nothing,) = bot.handle(make_message("撤回", time="2024-05-16T10:02:00"))
     assert "没有找到" in nothing.text
+
+
+def test_a_withdrawal_that_names_its_work_reaches_that_record_or_none(
+    bot, make_message, session_factory
+):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:30"))
+    (named,) = bot.handle(make_message("撤回调解那条", time="2024-05-16T10:00:00"))
+    assert named.text.startswith("已撤回：调解矛盾纠纷 3件")
+    assert sorted(a for a, *_ in facts_of(session_factory)) == ["发放宣传资料", "开展普法宣传"]
+    (none,) = bot.handle(make_message("撤回调解那条", time="2024-05-16T10:01:00"))
+    assert "没有找到您最近记的“调解”记录" in none.text and "开展普法宣传" in none.text
+    assert len(facts_of(session_factory)) == 2  # nothing else was withdrawn
+    (plain,) = bot.handle(make_message("@法治台账 撤回", time="2024-05-16T10:02:00"))
+    assert plain.text.startswith("已撤回：开展普法宣传")  # the bot's name names no work
 
 
 def test_correction_only_touches_own_recent_logs(bot, make_message, session_factory):
