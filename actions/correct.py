@@ -61,9 +61,10 @@ def retract(ctx: ActionContext, facts: list[Fact]) -> ActionOutcome:
 def named_sections(ctx: ActionContext) -> dict[str, str]:
     """The sections a withdrawal names by their work ("撤回调解那条" -> disputes: "调解"),
     each with the words that named it; empty when it names none ("撤回", "发错了")."""
-    text = ctx.result.text.replace(ctx.settings.bot_name, " ")
     return {
-        m.activity.section: m.raw for m in find_activities(text) if m.activity is not None
+        m.activity.section: m.raw
+        for m in find_activities(ctx.result.text)
+        if m.activity is not None
     }
 
 
