@@ -30,6 +30,9 @@ def only(text: str) -> tuple[float, str | None]:
         ("调了仨", 3, None),  # 仨 = 三个: the unit is the activity's own
         ("俩人来咨询", 2, "人"),
         ("泄露3个人信息", 3, "个"),  # 个人信息 is no head count
+        ("来了二十多个姐妹", 20, "人"),  # 个 before a word for people (units.yml people_before)
+        ("讲给四十多个居民听", 40, "人"),
+        ("规范摊位34个", 34, "个"),  # 个 of things stays 个
         ("调解纠纷３件", 3, "件"),
         ("开展普法宣传三场", 3, "场"),
         ("调解纠纷两件", 2, "件"),
