@@ -39,9 +39,16 @@ def _extracted(records: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]
 
 
 def _score(models: FactModels, items: list[tuple[dict[str, Any], Any]]) -> dict[str, float]:
-    want_n = got_n = right = 0
+    want_n = got_n = right = oos = 0
     for record, extraction in items:
-        if record["intent"] != "log_activity" or extraction.analysis is None:
+        if extraction.analysis is None:
+            continue
+        if record["intent"] == "out_of_scope":
+            # Work read in chatter (running totals, plans …), whatever the intent classifier says.
+            read = models.read(extraction, extraction.analysis)
+            oos += sum(1 for f in read.facts if is_work(f.to_dict()))
+            continue
+        if record["intent"] != "log_activity":
             continue
         read = models.read(extraction, extraction.analysis)
         want = Counter(fact_key(f) for f in record.get("facts") or [] if is_work(f))
@@ -55,6 +62,7 @@ def _score(models: FactModels, items: list[tuple[dict[str, Any], Any]]) -> dict[
         "p": round(p, 4),
         "r": round(r, 4),
         "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "work_facts_in_chatter": oos,
     }
 
 

@@ -40,6 +40,13 @@ def _unit(unit: str) -> str:
     return info.base if info and info.factor == 1 else unit
 
 
+def _figure(value: Any, unit: str) -> tuple[Decimal, str]:
+    """A figure in plain units: a report's 4万份 is 40000份 (the ledger sums in 份)."""
+    if len(unit) > 1 and unit[0] == "万":
+        return (_number(value) * 10000).normalize(), _unit(unit[1:])
+    return _number(value), _unit(unit)
+
+
 def _number(value: Any) -> Decimal:
     return Decimal(str(value)).normalize()
 
@@ -53,11 +60,12 @@ def supported_values(chat: list[dict[str, Any]], year: int) -> dict[tuple[str, s
         if line.get("outside_year") or not line["time"].startswith(str(year)):
             continue
         for c in line.get("contrib") or []:
-            key = (c["section"], c["activity"], _unit(c["unit"]))
+            value, unit = _figure(c["value"], c["unit"])
+            key = (c["section"], c["activity"], unit)
             if c.get("kind", "count") in SUMMED:
-                sums[key] += _number(c["value"])
+                sums[key] += value
             else:
-                latest[key] = _number(c["value"])
+                latest[key] = value
     values: dict[tuple[str, str], set] = defaultdict(set)
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (section, _, unit), value in sums.items():
@@ -128,11 +136,13 @@ def run_year(folder: Path, model: str | None) -> dict[str, Any]:
     drafted: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for section in report["sections"]:
         for fact in section.get("facts") or []:
-            drafted[section["id"], _unit(fact["unit"])].append(_number(fact["value"]))
+            value, unit = _figure(fact["value"], fact["unit"])
+            drafted[section["id"], unit].append(value)
     reproduced = [
         f
         for f in expected
-        if _number(f["value"]) in drafted.get((f["section"], _unit(f["unit"])), [])
+        if _figure(f["value"], f["unit"])[0]
+        in drafted.get((f["section"], _figure(f["value"], f["unit"])[1]), [])
     ]
     supported = supported_values(chat, year)
     unsupported = [

@@ -18,6 +18,8 @@ RIGHT_WINDOW = 6
 # The whole sentence around a number (up to this many characters each side) says what the
 # number is when its near words do not: "…调处了4起，三起是邻里的…" or "到今天为止今年一共…47处".
 SENTENCE_WINDOW = 80
+# How the message opens frames all its numbers: "截至3月28日：…", "民法典宣传月总结：…", "补报：…".
+HEAD_WINDOW = 10
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CHINESE_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万俩仨半]")
@@ -100,6 +102,8 @@ def quantity_features(
         ]
     )
     features.extend(set(_ngrams("sc:", whole, (1, 2))))
+    head = masked(norm[floor : floor + HEAD_WINDOW])
+    features.extend(set(_ngrams("h:", head, (1, 2))))
     earlier = [q for q in analysis.quantities[:index] if q.start >= sentence]
     if earlier:
         features.append("prev_in_sentence")
