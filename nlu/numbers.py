@@ -197,6 +197,8 @@ def parse_chinese_numeral(text: str) -> float | None:
         # 一百五 (colloquial 150): a bare trailing digit scales to the next unit down
         if last_small >= 100 and text[-2] in _CN_SMALL:
             number *= last_small // 10
+        elif len(text) > 1 and text[-2] in _CN_BIG:  # 两万五 25000, 一万二 12000
+            number *= _CN_BIG[text[-2]] // 10
         section += number
     return float(total + section)
 
@@ -287,6 +289,7 @@ _PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户
 _DURATION_CONTEXT = re.compile(rf"(?:{cue_source('duration')})$")
 # 参加人数三十二 / 参会人数：45: a head count with no measure word is counted in 人
 _HEAD_COUNT_BEFORE = re.compile(rf"(?:{cue_source('head_count')})[:：]?\s?$")
+_MONEY_BEFORE = re.compile(rf"(?:{cue_source('money_before')})\s?$")
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 HOTLINES = frozenset(
     {"110", "119", "120", "122", "12345", "12348", "12315", "12388", "12339", "12110", "12356"}
@@ -359,6 +362,12 @@ def _to_quantity(
         and _HEAD_COUNT_BEFORE.search(norm[max(0, start - 6) : start])
     ):
         return _head_count(norm, text, match)
+    if (
+        unit is None
+        and not match.group("pct")
+        and _MONEY_BEFORE.search(norm[max(0, start - 8) : start])
+    ):
+        return _money(text, match)
 
     unit = match.group("unit")
     approx = bool(match.group("approx"))
@@ -440,6 +449,30 @@ def _head_count(norm: str, text: str, match: re.Match[str]) -> Quantity | None:
     return Quantity(
         start, number_end, value, "人", text[start:number_end], number_end, unit_start=number_end
     )
+
+
+def _money(text: str, match: re.Match[str]) -> Quantity | None:
+    """罚了两千 -> 2000 元, 赔了1.5万 -> 1.5 万元: a fine or a payment supplies the unit the
+    writer left out (万 and 亿 stay in the unit, as in 6.177万元)."""
+    start = match.start()
+    ar, cn, mult = match.group("ar"), match.group("cn"), match.group("mult")
+    if ar is not None:
+        value: float | None = float(ar.replace(",", ""))
+    else:
+        value = _chinese_to_float(cn) if len(cn) <= 16 else None
+    end = match.end("mult") if mult else match.end("ar" if ar is not None else "cn")
+    if value is None:
+        return None
+    unit = "元"
+    if mult in ("万", "亿"):
+        unit = mult + "元"
+    elif mult:
+        value *= float(_unit_config()["multipliers"][mult])
+    elif cn and cn[-1] in "万亿" and len(cn) > 1:  # 两万 -> 2 万元
+        head = _chinese_to_float(cn[:-1])
+        if head is not None:
+            value, unit = head, cn[-1] + "元"
+    return Quantity(start, end, value, unit, text[start:end], end, unit_start=end)
 
 
 _ORDINAL = re.compile(rf"第\s?(?:\d+|[{_CN_CLASS}]+)\s?(?P<unit>次|期|场|届|轮|批|个|项)")

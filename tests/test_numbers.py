@@ -33,6 +33,12 @@ def only(text: str) -> tuple[float, str | None]:
         ("来了二十多个姐妹", 20, "人"),  # 个 before a word for people (units.yml people_before)
         ("讲给四十多个居民听", 40, "人"),
         ("规范摊位34个", 34, "个"),  # 个 of things stays 个
+        ("面积约400平方", 400, "平方"),
+        ("罚了两千", 2000, "元"),  # a fine supplies the unit left out (cues.yml money_before)
+        ("罚款2000", 2000, "元"),
+        ("罚了1.5万", 1.5, "万元"),
+        ("赔了两万五", 25000, "元"),  # 两万五 is 25000 (colloquial, as 一百五 is 150)
+        ("资料发了一万二份", 12000, "份"),
         ("调解纠纷３件", 3, "件"),
         ("开展普法宣传三场", 3, "场"),
         ("调解纠纷两件", 2, "件"),
