@@ -87,17 +87,6 @@ def _written_as() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _people_before() -> dict[str, tuple[str, ...]]:
-    """Words for people that make a count word a head count (units.yml `people_before`):
-    四十多个居民 is 40 人."""
-    return {
-        str(name): tuple(str(word) for word in spec["people_before"])
-        for name, spec in _unit_config()["units"].items()
-        if spec and spec.get("people_before")
-    }
-
-
-@lru_cache(maxsize=1)
 def units() -> dict[str, UnitInfo]:
     """Every known unit with its kind and how it converts for summing."""
     result: dict[str, UnitInfo] = {}
@@ -425,8 +414,6 @@ def _to_quantity(
         if value is None:
             return None
     unit = _written_as().get(unit, unit) if unit else unit  # 四十来个人 -> 人
-    if unit and norm.startswith(_people_before().get(unit, ()), end):
-        unit = "人"  # 四十多个居民 counts people
     return Quantity(
         start, end, value, unit, text[start:end], number_end, approx=approx, unit_start=unit_start
     )

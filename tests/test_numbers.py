@@ -30,8 +30,7 @@ def only(text: str) -> tuple[float, str | None]:
         ("调了仨", 3, None),  # 仨 = 三个: the unit is the activity's own
         ("俩人来咨询", 2, "人"),
         ("泄露3个人信息", 3, "个"),  # 个人信息 is no head count
-        ("来了二十多个姐妹", 20, "人"),  # 个 before a word for people (units.yml people_before)
-        ("讲给四十多个居民听", 40, "人"),
+        ("来了二十多个姐妹", 20, "个"),  # the unit as written (docs/corpus-contract.md)
         ("规范摊位34个", 34, "个"),  # 个 of things stays 个
         ("面积约400平方", 400, "平方"),
         ("罚了两千", 2000, "元"),  # a fine supplies the unit left out (cues.yml money_before)
