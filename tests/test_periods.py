@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from actions.periods import find_period
+from nlu.periods import find_period
 
 ASKED = date(2024, 11, 20)  # a Wednesday
 
