@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from nlu.facts import Analysis, Extraction
 from nlu.numbers import Quantity, unit_kind
-from nlu.sections import find_section_keyword
+from nlu.sections import find_section_id, find_section_keyword
 
 LEFT_WINDOW = 12
 RIGHT_WINDOW = 6
@@ -199,11 +199,11 @@ QUERY_SIGNALS = SIGNALS + ("has_uncovered_phrase", "has_section_keyword")
 
 def query_features(extraction: Extraction, analysis: Analysis) -> list[str]:
     """Indicators for what a progress question asks (which section, or which sections lack
-    records): its wording, the section its keywords name (`data/sections.yml`), the sections of
-    the activities it names, the coarse period it names, and the message's signals."""
+    records): its wording, the section its keywords (or its id) name (`data/sections.yml`), the
+    sections of the activities it names, the coarse period it names, and the message's signals."""
     body = masked(analysis.norm[analysis.body_start :])[:120]
     features = list(_ngrams("c:", body))
-    keyword = find_section_keyword(body)
+    keyword = find_section_keyword(body) or find_section_id(body)
     features.append(f"kw:{keyword or '-'}")
     sections = [m.activity.section for m in analysis.activities if m.activity]
     features.extend(f"as:{section}" for section in sections)

@@ -905,3 +905,19 @@ def test_two_weekdays_written_together_date_the_first() -> None:
 def test_visit_by_an_outside_body_names_no_place() -> None:
     got = extract("县人大来镇视察法治政府建设1次", NOW).facts
     assert [(f.section, f.place) for f in got] == [("oversight", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年digital有多少条", "digital"),
+        ("legal_services本月有几条了", "legal_services"),
+        ("这个季度Study板块有多少次", "study"),
+        ("rulesxyz", None),
+        ("今年调解多少件", None),
+    ],
+)
+def test_a_section_named_by_its_id(text: str, expected: str | None) -> None:
+    from nlu.sections import find_section_id
+
+    assert find_section_id(text) == expected
