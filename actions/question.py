@@ -2,8 +2,9 @@
 activity, the unit, a person ("张敏…", "我…"), a place ("白岩村…"), and whether it wants one
 figure, a count of records or a list.
 
-The parser's Query (section, a coarse period, uncovered) is the starting point; this module
-adds what the reply needs beyond it, in the query path only (the extractor is untouched).
+The parser's Query (section, a coarse period with its exact days from nlu.periods, uncovered)
+is the starting point; this module adds what the reply needs beyond it, in the query path only
+(the extractor is untouched).
 Words come from data/query.yml, activities from the taxonomy, places from nlu.places.
 """
 
@@ -17,11 +18,11 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from actions.periods import PARSER_PERIODS, Period, find_period, named_period, vocabulary
 from bot.storage.models import Person, Town
 from bot.storage.registry import list_people
 from nlu.catalogue import in_section
 from nlu.numbers import normalize_width, units
+from nlu.periods import PARSER_PERIODS, Period, find_period, named_period, vocabulary
 from nlu.places import find_places
 from nlu.result import ParseResult, Query
 from nlu.sections import find_activities, find_section_keyword
@@ -133,7 +134,9 @@ def read_question(
     norm = normalize_width(text or "")
     words = vocabulary()
     query = query or Query()
-    period = find_period(norm, today)
+    # The parse's days (nlu.periods, read at the message's time); a Query built without them
+    # (a question recognised after the parse) reads the text with the same reader.
+    period = query.dates or find_period(norm, today)
     if period is None:
         period = named_period(PARSER_PERIODS.get(query.period or "year", "this_year"), today)
     people = list_people(session, town)

@@ -66,6 +66,17 @@ def _score(models: FactModels, items: list[tuple[dict[str, Any], Any]]) -> dict[
     }
 
 
+def reader_config(overrides: str) -> dict[str, Any]:
+    """The fact reader's config: its defaults, config.yml's settings, then `key=value,…`."""
+    config = LearnedFactReader.get_default_config()
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))["pipeline"]
+    config.update(next(c for c in pipeline if c["name"] == "nlu.fact_model.LearnedFactReader"))
+    for item in filter(None, overrides.split(",")):
+        key, _, value = item.partition("=")
+        config[key] = float(value)
+    return config
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--set", action="append", default=[])
@@ -73,12 +84,7 @@ def main() -> None:
     args.add_argument("--no-folds", action="store_true")
     args.add_argument("--augment", action="store_true", help="train on noisy copies too")
     opts = args.parse_args()
-    config = LearnedFactReader.get_default_config()
-    pipeline = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))["pipeline"]
-    config.update(next(c for c in pipeline if c["name"] == "nlu.fact_model.LearnedFactReader"))
-    for item in filter(None, opts.config.split(",")):
-        key, _, value = item.partition("=")
-        config[key] = float(value)
+    config = reader_config(opts.config)
     records, _ = read_corpus()
     items = _extracted(records)
     noisy = _extracted([c for r in records if (c := noisy_copy(r))]) if opts.augment else []

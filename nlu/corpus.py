@@ -124,6 +124,7 @@ def labels_of(record: dict[str, Any]) -> dict[str, Any]:
         "facts": record.get("facts") or [],
         "other_numbers": record.get("other_numbers") or [],
         "correction": record.get("correction"),
+        "query": record.get("query"),
         "source": record.get("source"),
     }
 

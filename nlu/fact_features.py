@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from nlu.facts import Analysis, Extraction
 from nlu.numbers import Quantity, unit_kind
+from nlu.sections import find_section_id, find_section_keyword
 
 LEFT_WINDOW = 12
 RIGHT_WINDOW = 6
@@ -189,4 +190,28 @@ def correction_features(extraction: Extraction, analysis: Analysis) -> list[str]
     features = list(_ngrams("c:", body))
     features.append(f"nq:{min(len(analysis.quantities), 3)}")
     features.extend(f"s:{name}" for name in SIGNALS if extraction.signals.get(name))
+    return features
+
+
+# Signals of the rule reader that bear on what a question asks
+QUERY_SIGNALS = SIGNALS + ("has_uncovered_phrase", "has_section_keyword")
+
+
+def query_features(extraction: Extraction, analysis: Analysis) -> list[str]:
+    """Indicators for what a progress question asks (which section, or which sections lack
+    records): its wording, the section its keywords (or its id) name (`data/sections.yml`), the
+    sections of the activities it names, the coarse period it names, and the message's signals."""
+    body = masked(analysis.norm[analysis.body_start :])[:120]
+    features = list(_ngrams("c:", body))
+    keyword = find_section_keyword(body) or find_section_id(body)
+    features.append(f"kw:{keyword or '-'}")
+    sections = [m.activity.section for m in analysis.activities if m.activity]
+    features.extend(f"as:{section}" for section in sections)
+    features.extend(f"am:{m.name}" for m in analysis.activities)
+    if not analysis.activities:
+        features.append("no_activity")
+    features.append(f"nq:{min(len(analysis.quantities), 2)}")
+    query = extraction.query
+    features.append(f"pd:{query.period if query else '-'}")
+    features.extend(f"s:{name}" for name in QUERY_SIGNALS if extraction.signals.get(name))
     return features

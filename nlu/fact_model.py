@@ -8,7 +8,9 @@ trained on the labelled corpus (`nlu.corpus`) decide:
 - for each sentence: whether it reports work with no digit, and which (section and measure word:
   "今天开了党委会" → leadership, 1 次), so two events in one message are two facts;
 - for a correction: whether it withdraws, restates or changes a figure by a number, and which
-  number it takes ("少算了5条" → +5).
+  number it takes ("少算了5条" → +5);
+- for a progress question: which section it asks about (or none: all of them), and whether it
+  asks which sections have no records. Its period is read by rules (`nlu.periods`).
 
 It replaces the rule reader's facts on the message (`nlu.components.EXTRACTION_KEY`) and, when a
 message said to log work holds only figures that are not work done, its intent.
@@ -42,12 +44,13 @@ from nlu.fact_features import (
     correction_features,
     event_segments,
     quantity_features,
+    query_features,
     segment_features,
 )
-from nlu.facts import Analysis, Extraction, date_at, place_at
+from nlu.facts import Analysis, Extraction, date_at, place_at, query_period
 from nlu.linear import LinearModel
 from nlu.numbers import normalize_width
-from nlu.result import Correction, Fact
+from nlu.result import Correction, Fact, Query
 from nlu.sections import Activity, activity_for_unit, section_by_id
 from nlu.stored import StoredModelComponent
 
@@ -58,6 +61,9 @@ EVENT_FILE = "event_segments.npz"
 EVENT_KIND_FILE = "event_kinds.npz"
 CORRECTION_FILE = "corrections.npz"
 CORRECTION_NUMBER_FILE = "correction_numbers.npz"
+QUERY_SECTION_FILE = "query_sections.npz"
+QUERY_UNCOVERED_FILE = "query_uncovered.npz"
+UNCOVERED = "uncovered"
 EVENT = "event"
 NONE = "none"
 WORK_PREFIXES = ("new:", "stock:")
@@ -178,6 +184,71 @@ Sample = tuple[Extraction, "dict[str, Any] | None", "str | None"]  # labels, int
 
 
 @dataclass(frozen=True)
+class QueryReader:
+    """What a progress question asks, learned from the corpus's labelled `query`: its section
+    (or `none`: all of them) and whether it asks which sections lack records. The period is
+    read by rules (`nlu.periods`)."""
+
+    sections: LinearModel
+    uncovered: LinearModel
+
+    @staticmethod
+    def example(
+        extraction: Extraction, labels: dict[str, Any] | None, intent: str | None
+    ) -> tuple[list[str], str, str] | None:
+        """Features, section class and uncovered class of a labelled question, else None."""
+        asked = (labels or {}).get("query")
+        if intent != "query_progress" or not isinstance(asked, dict) or not extraction.analysis:
+            return None
+        return (
+            query_features(extraction, extraction.analysis),
+            asked.get("section") or NONE,
+            UNCOVERED if asked.get("uncovered") else NONE,
+        )
+
+    @classmethod
+    def fit(
+        cls, examples: list[tuple[list[str], str, str]], c: float, min_count: int
+    ) -> QueryReader | None:
+        rows = [row for row, _, _ in examples]
+        sections = [section for _, section, _ in examples]
+        uncovered = [flag for _, _, flag in examples]
+        if len(set(sections)) < 2 or len(set(uncovered)) < 2:
+            return None
+        return cls(
+            sections=LinearModel.fit(rows, sections, c=c, min_count=min_count),
+            uncovered=LinearModel.fit(rows, uncovered, c=c, min_count=min_count),
+        )
+
+    def save(self, folder: Path) -> None:
+        self.sections.save(folder / QUERY_SECTION_FILE)
+        self.uncovered.save(folder / QUERY_UNCOVERED_FILE)
+
+    @classmethod
+    def load(cls, folder: Path) -> QueryReader | None:
+        if not (folder / QUERY_SECTION_FILE).is_file():
+            return None  # a model trained before questions were learned
+        return cls(
+            sections=LinearModel.load(folder / QUERY_SECTION_FILE),
+            uncovered=LinearModel.load(folder / QUERY_UNCOVERED_FILE),
+        )
+
+    def read(self, extraction: Extraction, analysis: Analysis) -> Query:
+        """The question: the learned section and `uncovered`, the period the rules read."""
+        row = [query_features(extraction, analysis)]
+        sections = self.sections.scores(row)[0]
+        section = self.sections.classes[int(sections.argmax())]
+        uncovered = self.uncovered.scores(row)[0]
+        asks_uncovered = self.uncovered.classes[int(uncovered.argmax())] == UNCOVERED
+        base = extraction.query or query_period(
+            analysis.norm[analysis.body_start :], analysis.today
+        )
+        return replace(
+            base, section=None if section == NONE else section, uncovered=asks_uncovered
+        )
+
+
+@dataclass(frozen=True)
 class FactModels:
     """The three trained models and the event threshold; pure, so benches can fit and read
     without Rasa's graph."""
@@ -190,6 +261,7 @@ class FactModels:
     correction_numbers: LinearModel  # each number's part in it: value / plus / minus / other
     # A number whose best reading is less likely than this is not read as a fact at all
     number_floor: float = 0.0
+    questions: QueryReader | None = None  # what a progress question asks
 
     @classmethod
     def fit(cls, samples: Iterable[Sample], config: dict[str, Any]) -> FactModels | None:
@@ -204,10 +276,14 @@ class FactModels:
         c_labels: list[str] = []
         n_rows: list[list[str]] = []
         n_labels: list[str] = []
+        questions: list[tuple[list[str], str, str]] = []
         for extraction, labels, intent in samples:
             analysis = extraction.analysis
             if analysis is None:
                 continue
+            question = QueryReader.example(extraction, labels, intent)
+            if question is not None:
+                questions.append(question)
             rules = rule_readings(extraction)
             if labels:
                 classes, events = training_labels(analysis, labels)
@@ -270,6 +346,7 @@ class FactModels:
             corrections=LinearModel.fit(c_rows, c_labels, c=c, min_count=min_count),
             correction_numbers=LinearModel.fit(n_rows, n_labels, c=c, min_count=min_count),
             number_floor=float(config["number_floor"]),
+            questions=QueryReader.fit(questions, float(config["query_C"]), min_count),
         )
 
     def save(self, folder: Path) -> None:
@@ -278,6 +355,8 @@ class FactModels:
         self.event_kinds.save(folder / EVENT_KIND_FILE)
         self.corrections.save(folder / CORRECTION_FILE)
         self.correction_numbers.save(folder / CORRECTION_NUMBER_FILE)
+        if self.questions is not None:
+            self.questions.save(folder)
 
     @classmethod
     def load(cls, folder: Path, config: dict[str, Any]) -> FactModels:
@@ -289,6 +368,7 @@ class FactModels:
             corrections=LinearModel.load(folder / CORRECTION_FILE),
             correction_numbers=LinearModel.load(folder / CORRECTION_NUMBER_FILE),
             number_floor=float(config["number_floor"]),
+            questions=QueryReader.load(folder),
         )
 
     def read(
@@ -339,7 +419,19 @@ class FactModels:
                 if intent in (None, "correct_last")
                 else extraction.correction
             ),
+            query=(
+                self.query(extraction, analysis)
+                if intent in (None, "query_progress")
+                else extraction.query
+            ),
         )
+
+    def query(self, extraction: Extraction, analysis: Analysis) -> Query | None:
+        """What the message would ask as a progress question (only used when the intent is
+        query_progress); without the question models, the lexicon's reading stands."""
+        if self.questions is None:
+            return extraction.query
+        return self.questions.read(extraction, analysis)
 
     def _correction(
         self, extraction: Extraction, analysis: Analysis, rows: list[list[str]]
@@ -455,6 +547,7 @@ class LearnedFactReader(StoredModelComponent):
             "event_C": 2.0,
             "event_threshold": 0.5,
             "number_floor": 0.0,
+            "query_C": 4.0,
             "min_count": 2,
             "timezone": DEFAULT_TIMEZONE,
         }

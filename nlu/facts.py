@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
 
 from nlu.cues import cue, cue_source
 from nlu.dates import DateMention, find_dates
 from nlu.numbers import Ordinal, Quantity, find_ordinals, find_quantities, normalize_width
+from nlu.periods import find_period
 from nlu.places import PlaceMention, find_places
 from nlu.result import Correction, Fact, Query
 from nlu.sections import (
@@ -548,11 +549,23 @@ def _period(norm: str) -> str | None:
     return best[1] if best else None
 
 
-def _query(norm: str, uncovered: bool, question: bool, progress: bool) -> Query | None:
+def query_period(norm: str, today: date) -> Query:
+    """A query holding only the period the text names (nlu.periods): its coarse kind and days."""
+    found = find_period(norm, today)
+    if found is None:
+        return Query()
+    return Query(period=found.coarse, dates=found)  # type: ignore[arg-type]
+
+
+def _query(
+    norm: str, today: date, uncovered: bool, question: bool, progress: bool
+) -> Query | None:
+    """The lexicon's reading of a question (the learned reader in nlu.fact_model decides the
+    section and `uncovered` when the model is trained)."""
     if not (uncovered or question or progress):
         return None
     section = None if uncovered else find_section_keyword(norm)
-    return Query(section=section, period=_period(norm), uncovered=uncovered)  # type: ignore[arg-type]
+    return replace(query_period(norm, today), section=section, uncovered=uncovered)
 
 
 # --- spans ---------------------------------------------------------------------------------------
@@ -639,7 +652,7 @@ def _extract(text: str, now: datetime, bot_name: str = BOT_NAME) -> Extraction:
     question = bool(_QUESTION.search(body))
     progress = bool(_PROGRESS.search(body))
     correction = _correction(body, [q for q in quantities])
-    query = _query(body, uncovered, question, progress)
+    query = _query(body, today, uncovered, question, progress)
 
     stripped = body.strip()
     signals = empty_signals()

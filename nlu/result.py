@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from nlu.periods import Period as Stretch
 
 Intent = Literal[
     "log_activity",
@@ -108,14 +111,25 @@ class Query:
     """A progress question: which section (None = all) over which period.
 
     `uncovered` marks "哪些板块还没有记录": list sections without records instead of totals.
+    `dates` is the exact stretch of days the question names (nlu.periods), when it names one:
+    `period` is its coarse kind; the answer counts over `dates`. It shows as "start"/"end".
     """
 
     section: str | None = None
     period: Period | None = None
     uncovered: bool = False
+    dates: Stretch | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "period": self.period, "uncovered": self.uncovered}
+        result: dict[str, Any] = {
+            "section": self.section,
+            "period": self.period,
+            "uncovered": self.uncovered,
+        }
+        if self.dates is not None:
+            result["start"] = self.dates.start.isoformat()
+            result["end"] = self.dates.end.isoformat()
+        return result
 
 
 # Roles of figures a message states that are not work done: kept on the message, never stored.

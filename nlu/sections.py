@@ -284,6 +284,18 @@ def _keyword_index() -> tuple[re.Pattern[str], dict[str, str]]:
     return regex, {w.lower(): s for w, s in by_word.items()}
 
 
+@lru_cache(maxsize=1)
+def _id_pattern() -> re.Pattern[str]:
+    ids = "|".join(re.escape(i) for i in sorted(section_ids(), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z_])(?:{ids})(?![A-Za-z_])", re.IGNORECASE)
+
+
+def find_section_id(text: str) -> str | None:
+    """A section named by its own id ("今年digital有多少条", as some people write them)."""
+    found = _id_pattern().search(normalize_width(text or ""))
+    return found.group().lower() if found else None
+
+
 def find_section_keyword(text: str) -> str | None:
     """The section a question names (调解 -> disputes); the longest matching word wins."""
     if not text:

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 MODEL_SUFFIX = ".tar.gz"
 # Data files the nlu code reads itself (not named in config.yml).
-READ_BY_CODE = ("data/sections.yml", "data/units.yml", "data/lexicon")
+READ_BY_CODE = ("data/sections.yml", "data/units.yml", "data/lexicon", "data/query.yml")
 # Read after the parse, never by training or the pipeline: the follow-up step the dispatcher
 # runs with the sender's previous message (nlu/follow_up.py). Editing them keeps the model.
 AFTER_THE_PARSE = ("nlu/follow_up.py", "data/lexicon/follow_up.yml")

@@ -13,6 +13,8 @@ from actions.report import requested_year
 from bot.dispatcher import Dispatcher
 from bot.storage.models import Fact, FactStatus, Message
 from bot.storage.registry import add_person, bind_room, get_or_create_town
+from nlu.periods import find_period
+from nlu.result import ParseResult, Query
 from tests.ledger_helpers import ScriptedParser, correction, logged, query, simple
 
 DISPUTE = ("disputes", "调解矛盾纠纷", 3, "件")
@@ -48,6 +50,20 @@ SCRIPT = {
     "今年矛盾纠纷化解情况": query("今年矛盾纠纷化解情况", section="disputes", period="year"),
     "本月进度": query("本月进度", period="month"),
     "哪些板块还没有记录": query("哪些板块还没有记录", uncovered=True),
+    # The parse reads the days at the message's time (nlu.periods) and the answer counts over
+    # them, also when the words the answer reads say none ("调解多少件了" read as last month).
+    "上个月调解多少件": lambda now: ParseResult(
+        text="上个月调解多少件",
+        intent="query_progress",
+        confidence=0.95,
+        query=Query("disputes", "month", dates=find_period("上个月", now.date())),
+    ),
+    "调解多少件了": lambda now: ParseResult(
+        text="调解多少件了",
+        intent="query_progress",
+        confidence=0.95,
+        query=Query("disputes", "month", dates=find_period("上个月", now.date())),
+    ),
     "帮助": simple("帮助", "help"),
     "你好": simple("你好", "greet"),
     "谢谢": simple("谢谢", "greet"),
@@ -289,6 +305,16 @@ def test_query_month_money_and_uncovered(bot, make_message):
     (uncovered,) = bot.handle(make_message("哪些板块还没有记录"))
     assert "（10个）" in uncovered.text
     assert "行政规范性文件" in uncovered.text and "矛盾纠纷预防化解" not in uncovered.text
+
+
+def test_query_counts_over_the_days_of_the_parse(bot, make_message):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-04-10T09:00:00"))
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-16T09:00:00"))
+    expected = "白岩镇上个月调解矛盾纠纷3件（4月1日—4月30日，1条记录）"
+    (named,) = bot.handle(make_message("上个月调解多少件"))
+    assert named.text == expected
+    (unnamed,) = bot.handle(make_message("调解多少件了"))
+    assert unnamed.text == expected
 
 
 def test_query_with_nothing_recorded(bot, make_message):

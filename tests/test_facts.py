@@ -545,6 +545,26 @@ def test_queries(text: str, expected: Query) -> None:
     assert extract(text, NOW).query == expected
 
 
+def test_query_period_is_the_period_reader_s() -> None:
+    """The question's period is read by nlu.periods: its contract kind and its exact days."""
+    query = extract("上个月调解了多少件", NOW).query
+    assert query is not None and query.period == "month"
+    assert query.dates is not None
+    assert (query.dates.start, query.dates.end) == (date(2024, 4, 1), date(2024, 4, 30))
+    assert query.to_dict() == {
+        "section": "disputes",
+        "period": "month",
+        "uncovered": False,
+        "start": "2024-04-01",
+        "end": "2024-04-30",
+    }
+    assert extract("哪些板块还没有记录", NOW).query.to_dict() == {  # type: ignore[union-attr]
+        "section": None,
+        "period": None,
+        "uncovered": True,
+    }
+
+
 @pytest.mark.parametrize("text", ["今天调解纠纷3件", "收到", "撤回", "你好"])
 def test_no_query(text: str) -> None:
     assert extract(text, NOW).query is None
@@ -885,3 +905,19 @@ def test_two_weekdays_written_together_date_the_first() -> None:
 def test_visit_by_an_outside_body_names_no_place() -> None:
     got = extract("县人大来镇视察法治政府建设1次", NOW).facts
     assert [(f.section, f.place) for f in got] == [("oversight", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年digital有多少条", "digital"),
+        ("legal_services本月有几条了", "legal_services"),
+        ("这个季度Study板块有多少次", "study"),
+        ("rulesxyz", None),
+        ("今年调解多少件", None),
+    ],
+)
+def test_a_section_named_by_its_id(text: str, expected: str | None) -> None:
+    from nlu.sections import find_section_id
+
+    assert find_section_id(text) == expected

@@ -147,3 +147,33 @@ def test_a_batch_parses_each_message_as_it_would_alone(parser):
     assert [r.to_dict() for r in batch] == [r.to_dict() for r in alone]
     assert sum(len(r.facts) for r in batch) > 50
     assert batch[8].facts[0].date == date(2024, 5, 15)  # "昨天" of its own time
+
+
+# Questions of the kinds people ask, written for these tests: the period named in any words
+# (nlu.periods), the section or none, and whether the question asks for the empty sections
+# (learned from the corpus).
+@pytest.mark.parametrize(
+    ("text", "section", "period", "uncovered"),
+    [
+        ("@法治台账 这个月普法记了没有", "publicity", "month", False),
+        ("@法治台账 上礼拜的帮我统计一下", None, "week", False),
+        ("@法治台账 3月份全镇一共报了几条", None, "month", False),
+        ("@法治台账 上月信访接待了多少人次", "disputes", "month", False),
+        ("@法治台账 第二季度执法检查搞了几次", "enforcement", "quarter", False),
+        ("@法治台账 去年调解了多少件", "disputes", "year", False),
+        ("@法治台账 今年还有哪些方面是空白的", None, "year", True),
+        ("@法治台账 哪几个板块一条都没有", None, None, True),
+    ],
+)
+def test_question_kinds(parser, text, section, period, uncovered):
+    result = parser.parse(text, NOW)
+    assert result.intent == "query_progress"
+    query = result.query
+    assert query is not None
+    assert (query.section, query.period, query.uncovered) == (section, period, uncovered)
+
+
+def test_question_shows_its_days(parser):
+    out = parser.parse("@法治台账 上个月调解了几件", NOW).to_dict()
+    assert out["query"]["period"] == "month"
+    assert (out["query"]["start"], out["query"]["end"]) == ("2024-04-01", "2024-04-30")

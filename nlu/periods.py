@@ -1,5 +1,9 @@
 """The stretch of days a question is about: 上个月, 10月份, 第三季度, 12月1日到15日, 去年…
 
+The one period reader of the project: the parser's Query takes the contract's coarse kind of
+the period (`Period.coarse`: year / quarter / month / week, or None for a day, a half-year or a
+stretch of days) with the exact range, and the answer (actions/question.py) uses that range.
+
 Questions are about the past, so a month, quarter or day without a year that has not begun
 yet this year means last year's ("12月份" asked in January). The words live in
 data/query.yml; the shapes (a month number, a quarter number, a range of days) live here.
@@ -15,10 +19,11 @@ from typing import Any
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
 from nlu.numbers import normalize_width, parse_chinese_numeral
+from taizhang.resources import data_file
 
-QUERY_FILE = PROJECT_ROOT / "data" / "query.yml"
+QUERY_FILE = data_file("query.yml")
+_SPACE = re.compile(r"\s+")
 _NUM = r"(?:\d{1,4}|[一二三四五六七八九十两〇零]{1,3})"
 
 
@@ -40,6 +45,16 @@ class Period:
     end: date
     label: str
     kind: str  # a key of data/query.yml periods, or month / quarter / year / days
+    # The contract's period (year / quarter / month / week) the question names, or None
+    coarse: str | None = None
+
+
+def _coarse(kind: str) -> str | None:
+    return vocabulary()["contract_periods"].get(kind)
+
+
+def _period(start: date, end: date, label: str, kind: str, coarse: str | None = None) -> Period:
+    return Period(start, end, label, kind, coarse if coarse is not None else _coarse(kind))
 
 
 def _number(text: str | None) -> int | None:
@@ -146,7 +161,7 @@ def _days(match: re.Match[str], today: date) -> Period | None:
         return None
     if end < start:
         return None
-    return Period(start, end, _label("days"), "days")
+    return _period(start, end, _label("days"), "days")
 
 
 def _quarter(match: re.Match[str], today: date) -> Period:
@@ -156,7 +171,7 @@ def _quarter(match: re.Match[str], today: date) -> Period:
     label = _label("quarter", quarter=vocabulary()["quarter_names"][quarter - 1])
     if year != today.year:
         label = _label("year", year=year) + label
-    return Period(start, end, label, "quarter")
+    return _period(start, end, label, "quarter")
 
 
 def _month(match: re.Match[str], today: date) -> Period | None:
@@ -168,14 +183,32 @@ def _month(match: re.Match[str], today: date) -> Period | None:
     label = _label("month", month=month)
     if year != today.year:
         label = _label("year", year=year) + label
-    return Period(start, end, label, "month")
+    return _period(start, end, label, "month")
 
 
 def _since(period: Period, rest: str, today: date) -> Period:
-    """ "10月份以来", "5月16日至今": from the period's start up to today."""
+    """ "10月份以来", "5月16日至今": from the period's start up to today (named by the
+    period it starts from: "1月份到现在" is a month's question to the contract)."""
     if any(rest.startswith(word) for word in vocabulary()["since_words"]) and period.start <= today:
-        return Period(period.start, today, _label("days"), "days")
+        return _period(period.start, today, _label("days"), "days", period.coarse)
     return period
+
+
+def _named_kind(norm: str, today: date) -> str | None:
+    """The relative period word asked about: the narrowest one named ("今年上半年" is the first
+    half, "今年本月" this month), leaving out a day that only closes the stretch ("截至今天全年…":
+    全年 is asked) unless nothing else is named."""
+    found = [m for m in _patterns()["named"].finditer(norm) if m.lastgroup]
+    until = tuple(vocabulary()["until_words"])
+    asked = [m for m in found if not norm[: m.start()].endswith(until)] or found
+    if not asked:
+        return None
+
+    def width(match: re.Match[str]) -> tuple[int, int]:
+        start, end = _named(str(match.lastgroup), today)
+        return (end - start).days, match.start()
+
+    return str(min(asked, key=width).lastgroup)
 
 
 def find_period(text: str, today: date) -> Period | None:
@@ -183,7 +216,7 @@ def find_period(text: str, today: date) -> Period | None:
 
     Days (12月1日到15日) come before months, months and quarters before the relative words,
     so "去年10月份" is October of last year, not the whole of last year."""
-    norm = normalize_width(text or "")
+    norm = _SPACE.sub("", normalize_width(text or ""))  # "这 个 月", "截至 今天"
     patterns = _patterns()
     for shape, build in (("days", _days), ("quarter", _quarter), ("month", _month)):
         for match in patterns[shape].finditer(norm):
@@ -193,12 +226,9 @@ def find_period(text: str, today: date) -> Period | None:
     match = patterns["year"].search(norm)
     if match:
         year = int(match.group("year"))
-        return Period(date(year, 1, 1), date(year, 12, 31), _label("year", year=year), "year")
-    match = patterns["named"].search(norm)
-    if match and match.lastgroup:
-        start, end = _named(match.lastgroup, today)
-        return Period(start, end, _label(match.lastgroup), match.lastgroup)
-    return None
+        return _period(date(year, 1, 1), date(year, 12, 31), _label("year", year=year), "year")
+    kind = _named_kind(norm, today)
+    return named_period(kind, today) if kind else None
 
 
 # The parser's own period names (nlu.result.Query.period) as kinds of data/query.yml.
@@ -213,4 +243,4 @@ PARSER_PERIODS = {
 def named_period(kind: str, today: date) -> Period:
     """A relative period by its kind ('this_year', 'last_month', …)."""
     start, end = _named(kind, today)
-    return Period(start, end, _label(kind), kind)
+    return _period(start, end, _label(kind), kind)
