@@ -628,6 +628,17 @@ def _other_line(rng: random.Random, shape: str, draft: _Draft) -> str:
         return fill(rng.choice(family["forms"]), rate=rng.choice(family["rates"]), q=said)
     if shape == "progress":
         return _progress_line(rng, writer, family)
+    if shape == "link":
+        low, high = family["path_length"]
+        url = rng.choice(family["hosts"]) + "".join(
+            rng.choice(family["path_letters"]) for _ in range(rng.randint(low, high))
+        )
+        if re.search(r"\d", url):
+            writer.other(url, "id")
+        activity = rng.choice([a for a in catalogue() if _eventful(a)])
+        form = rng.choice(family["forms"])
+        title = rng.choice(family["titles"])
+        return fill(form, url=url, title=title, phrase=_phrase(rng, activity))
     if shape == "other_count":
         spec = rng.choice(family["forms"])
         said = f"{rng.randint(2, 9)}{spec['unit']}"
