@@ -57,7 +57,7 @@ def words() -> dict[str, Any]:
     data = yaml.safe_load(GENERATE_FILE.read_text("utf-8"))
     known = by_name()
     named = [n for spec in data["head_counts"] for n in [spec["activity"], *spec["after"]]]
-    named += list(data["village_stocks"]) + list(data["event_phrases"])
+    named += list(data["village_stocks"]) + list(data["event_phrases"]) + list(data["audiences"])
     missing = sorted({n for n in named if n not in known})
     if missing:
         raise ValueError(f"generate.yml names activities not in the catalogue: {missing}")
@@ -94,6 +94,7 @@ class _Draft:
     date_text: str | None = None
     facts: list[dict[str, Any]] = field(default_factory=list)
     others: list[dict[str, Any]] = field(default_factory=list)
+    query: dict[str, Any] | None = None
 
 
 # --- dates: the contract's rules, from the written form -----------------------------------------
@@ -309,14 +310,28 @@ def _phrases() -> dict[str, tuple[str, ...]]:
             for p in activity.phrases
             if p not in avoid and not re.search(r"\d", p) and not find_quantities(p)
         )
+        audience = words()["audiences"].get(activity.name)
+        if audience:  # only the phrases that say whom the work is for
+            kept = tuple(p for p in kept if _names_audience(p, audience))
+            kept += tuple(audience["phrases"])
         usable[activity.name] = kept or (activity.name,)
     return usable
 
 
+def _names_audience(phrase: str, audience: dict[str, Any]) -> bool:
+    return any(word in phrase for word in audience["words"])
+
+
 def _phrase(rng: random.Random, activity: CatalogueActivity) -> str:
-    if rng.random() < float(words()["name_share"]):
+    if rng.random() < float(words()["name_share"]) and _name_usable(activity):
         return activity.name
     return rng.choice(_phrases()[activity.name])
+
+
+def _name_usable(activity: CatalogueActivity) -> bool:
+    """The activity's name may be written for it: it says whom the work is for, if that matters."""
+    audience = words()["audiences"].get(activity.name)
+    return audience is None or _names_audience(activity.name, audience)
 
 
 def _verbal(phrase: str) -> bool:
@@ -349,6 +364,8 @@ def _event_words(rng: random.Random, activity: CatalogueActivity) -> str:
         return rng.choice(own)
     if verbal and choice < 0.7:
         return rng.choice(verbal)
+    if not _name_usable(activity):
+        return rng.choice(own or verbal or list(_phrases()[activity.name]))
     if _verbal(activity.name):
         return activity.name
     return rng.choice(w["event_verbs"][activity.unit]) + activity.name
@@ -398,6 +415,8 @@ class _Writer:
         self.draft.day, self.draft.date_text = day, text
         if text is None:
             return ""
+        if re.search(r"\d", text):  # a date in digits is a number that is no work (role date)
+            self.other(text, "date")
         joiners = list(w["date_joiners"])
         if kind in w["tight_forms"]:
             joiners += [""] * len(joiners)
@@ -435,7 +454,11 @@ class _Writer:
         written = write_number(self.rng, activity, self.rng.choice(units))
         self.fact(activity, written, written.text, "new")
         form = self.rng.choice(w["head_forms"])
-        return fill(form, word=self.rng.choice(spec["words"]), q=written.text)
+        plain = spec.get("plain") or []
+        said = spec["words"]
+        if plain and self.rng.random() < float(w["plain_head_share"]):
+            said = plain
+        return fill(form, word=self.rng.choice(said), q=written.text)
 
 
 def fill(template: str, **slots: str) -> str:
@@ -603,6 +626,19 @@ def _other_line(rng: random.Random, shape: str, draft: _Draft) -> str:
         said = f"{rng.choice([100, 100, 95, 90, 98, 85, 80, 60])}%"
         writer.other(said, family["role"])
         return fill(rng.choice(family["forms"]), rate=rng.choice(family["rates"]), q=said)
+    if shape == "progress":
+        return _progress_line(rng, writer, family)
+    if shape == "link":
+        low, high = family["path_length"]
+        url = rng.choice(family["hosts"]) + "".join(
+            rng.choice(family["path_letters"]) for _ in range(rng.randint(low, high))
+        )
+        if re.search(r"\d", url):
+            writer.other(url, "id")
+        activity = rng.choice([a for a in catalogue() if _eventful(a)])
+        form = rng.choice(family["forms"])
+        title = rng.choice(family["titles"])
+        return fill(form, url=url, title=title, phrase=_phrase(rng, activity))
     if shape == "other_count":
         spec = rng.choice(family["forms"])
         said = f"{rng.randint(2, 9)}{spec['unit']}"
@@ -669,6 +705,33 @@ def _other_line(rng: random.Random, shape: str, draft: _Draft) -> str:
     return _SLOT.sub(lambda m: slots[m.group(1)](), rng.choice(family["forms"]))
 
 
+def _progress_line(rng: random.Random, writer: _Writer, family: dict[str, Any]) -> str:
+    """A progress question to the bot, mostly about a period said in digits (10月份调解多少了):
+    the query labels as the contract says, the digits of the period a date."""
+    today = writer.draft.now.date()
+    if rng.random() < float(family["dated_share"]):
+        form = rng.choice(list(family["dated"]))
+        period = family["dated"][form]
+        year, month = _month_back(today.year, today.month, rng.randint(0, 4))
+        said = _fill_date(form, m=month, y=today.year - rng.randint(0, 1))
+        writer.other(said, "date")
+    else:
+        said = rng.choice(list(family["named"]))
+        period = family["named"][said]
+    kind = _pick(rng, family["kinds"])
+    section = None
+    if kind == "topic":
+        section = rng.choice(list(family["topics"]))
+        topic = rng.choice(family["topics"][section])
+        text = fill(rng.choice(family["topic_forms"]), period=said, topic=topic)
+    else:
+        text = fill(rng.choice(family[f"{kind}_forms"]), period=said)
+    writer.draft.query = {"section": section, "period": period, "uncovered": kind == "uncovered"}
+    if rng.random() < float(family["mention"]):
+        text = rng.choice(noise()["mentions"]) + text
+    return text
+
+
 # --- noise ---------------------------------------------------------------------------------------
 
 
@@ -694,11 +757,11 @@ def _roughen(rng: random.Random, item: Generated) -> Generated:
         return s
 
     text = change(record["text"])
-    if rng.random() < shares["opener"]:
+    if record["intent"] != "query_progress" and rng.random() < shares["opener"]:
         text = rng.choice(w["openers"]) + text
-    if rng.random() < shares["closer"]:
+    if record["intent"] != "query_progress" and rng.random() < shares["closer"]:
         text = text.rstrip(w["closer_replaces"]) + rng.choice(w["closers"])
-    if rng.random() < shares["mention"]:
+    if rng.random() < shares["mention"] and not text.startswith("@"):
         text = rng.choice(noise()["mentions"]) + text
     if text == record["text"]:
         return item
@@ -767,15 +830,16 @@ def _one(
                 text = _other_line(rng, shape, draft)
         except _Retry:
             continue
+        intent = "log_activity" if log else w[shape].get("intent", "out_of_scope")
         record = {
             "id": f"gen{seed}-{number:05d}",
             "now": now.isoformat(),
             "text": text,
-            "intent": "log_activity" if log else "out_of_scope",
+            "intent": intent,
             "facts": draft.facts,
             "other_numbers": draft.others,
             "correction": None,
-            "query": None,
+            "query": draft.query,
             "note": f"generated (nlu/generate.py, seed {seed}): {shape}",
         }
         if _fits(record):

@@ -25,6 +25,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.corpus import LABELS_KEY
+
 log = logging.getLogger(__name__)
 WEIGHTS_FILE = "weights.npz"
 
@@ -45,6 +47,18 @@ def sentence_features(message: Message) -> scipy.sparse.csr_matrix:
     return scipy.sparse.hstack(parts, format="csr")
 
 
+def source_weights(examples: list[Message], weights: dict[str, float]) -> np.ndarray | None:
+    """Each example's weight by its corpus source (nlu.corpus labels_of), 1 when unnamed;
+    None when every weight is 1 (the fit is then the unweighted one)."""
+    if not weights:
+        return None
+    found = []
+    for example in examples:
+        labels = example.get(LABELS_KEY) or {}
+        found.append(float(weights.get(str(labels.get("source")), 1.0)))
+    return np.array(found, dtype=np.float64)
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
@@ -63,7 +77,15 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 1.0, "max_iter": 1000, "class_weight": "balanced", "ranking_length": 7}
+        return {
+            "C": 1.0,
+            "max_iter": 1000,
+            "class_weight": "balanced",
+            "ranking_length": 7,
+            # Weight of a training line by the corpus file it comes from (its stem, e.g.
+            # generated-catalogue); lines of other sources and Rasa's YAML weigh 1.
+            "source_weights": {},
+        }
 
     def __init__(
         self,
@@ -101,6 +123,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             return self._resource
         x = scipy.sparse.vstack([sentence_features(e) for e in examples], format="csr")
         y = [e.get(INTENT) for e in examples]
+        weights = source_weights(examples, self._config.get("source_weights") or {})
         model = LogisticRegression(
             C=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
@@ -108,7 +131,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             solver="lbfgs",
             random_state=42,
         )
-        model.fit(x, y)
+        model.fit(x, y, sample_weight=weights)
         classes = np.array([str(c) for c in model.classes_])
         coef = np.asarray(model.coef_, dtype=np.float64).T
         intercept = np.asarray(model.intercept_, dtype=np.float64)

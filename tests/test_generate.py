@@ -27,8 +27,10 @@ from nlu.generate import (
     words,
 )
 from nlu.numbers import find_quantities
+from nlu.sections import section_ids
 
 EVENT_SHAPES = ("event", "event_head", "ordinal")  # their first fact is work with no digit
+SECTION_IDS = set(section_ids())
 NOT_WORK = {"running_total", "plan", "target", "date", "time", "id", "duration", "other"}
 
 
@@ -56,7 +58,7 @@ def test_every_line_is_a_corpus_line_with_each_span_written_once(lines):
 
 def test_about_seven_in_ten_lines_log_work_and_every_shape_is_written(lines):
     intents = Counter(line.record["intent"] for line in lines)
-    assert set(intents) == {"log_activity", "out_of_scope"}
+    assert set(intents) == {"log_activity", "out_of_scope", "query_progress"}
     assert intents["log_activity"] == round(DEFAULT_COUNT * words()["log_share"])
     shapes = {line.shape for line in lines}
     assert shapes == set(words()["log_shapes"]) | set(words()["other_shapes"])
@@ -188,3 +190,58 @@ def test_the_command_writes_the_lines_of_its_seed(tmp_path):
     assert "40" in result.output and str(target) in result.output
     written = [json.loads(row) for row in target.read_text("utf-8").splitlines()]
     assert written == [line.record for line in generate(40, 3)]
+
+
+def test_a_lecture_for_cadres_says_its_audience(lines):
+    """举办干部法治讲座 (study) is told from 举办法治讲座 (publicity) by whom it is for."""
+    audience = words()["audiences"]["举办干部法治讲座"]["words"]
+    said = [
+        (line.record["text"], fact["span"])
+        for line in lines
+        for fact in line.record["facts"]
+        if fact["activity"] == "举办干部法治讲座"
+    ]
+    assert said
+    for text, span in said:
+        assert any(word in text for word in audience), (text, span)
+
+
+def test_people_taking_part_are_of_the_section_of_their_work(lines):
+    """A head count is a fact of the work before it; the words that name no work (参加42人)
+    follow work of several sections."""
+    heads = {spec["activity"] for spec in words()["head_counts"]}
+    plain = {word for spec in words()["head_counts"] for word in spec.get("plain", [])}
+    sections_after_plain = Counter()
+    for line in lines:
+        facts = line.record["facts"]
+        if line.shape not in ("head_count", "event_head"):
+            continue
+        work, head = facts[0], facts[-1]
+        assert head["activity"] in heads and head["section"] == work["section"], line.record
+        text = line.record["text"]
+        before = text[: text.index(head["span"])]
+        if any(before.rstrip("共").endswith(word) for word in plain):
+            sections_after_plain[work["section"]] += 1
+    assert len(sections_after_plain) >= 4, sections_after_plain
+
+
+def test_progress_questions_carry_the_contract_query_labels(lines):
+    periods = {"year", "quarter", "month", "week"}
+    questions = [line.record for line in lines if line.record["intent"] == "query_progress"]
+    assert 20 <= len(questions) <= 150
+    dated = 0
+    for record in questions:
+        query = record["query"]
+        assert set(query) == {"section", "period", "uncovered"}
+        assert query["period"] in periods and record["facts"] == []
+        assert query["section"] is None or query["section"] in SECTION_IDS
+        dated += any(other["role"] == "date" for other in record["other_numbers"])
+    assert dated >= len(questions) // 3
+    assert all(line.record["query"] is None for line in lines if line.shape != "progress")
+
+
+def test_dates_written_in_digits_are_labelled_as_dates(lines):
+    for line in lines:
+        if line.date_text and any(c.isdigit() for c in line.date_text):
+            others = {(o["span"], o["role"]) for o in line.record["other_numbers"]}
+            assert (line.date_text, "date") in others, line.record
