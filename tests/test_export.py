@@ -234,3 +234,23 @@ def test_console_announces_the_report_then_shows_the_file(settings, session_fact
     rendering = shown.index(replies.text("report.rendering", year=year))
     ready = shown.index(replies.text("report.ready", year=year))
     assert rendering < ready < shown.index(".docx")
+
+
+def test_the_console_reads_the_bots_own_mention_as_wechat_does(settings, session_factory):
+    """The bot tells a new group to send "@法治台账 绑定 XX镇"; typed so, it must bind, and a
+    work line with the mention is logged as without it."""
+    script = {"今天调解纠纷3件": SCRIPT["今天调解纠纷3件"]}
+    screen = io.StringIO()
+    chat = console_session(
+        settings, session_factory, ScriptedParser(script), "console", "console", "me"
+    )
+    ConsoleChannel.for_session(
+        chat,
+        console=Console(file=screen, width=200),
+        source=io.StringIO(
+            f"@{settings.bot_name} 绑定 青石镇\n@{settings.bot_name}\u2005今天调解纠纷3件\n"
+        ),
+    ).run()
+    shown = screen.getvalue()
+    assert "本群已绑定到青石镇" in shown and "本群还没有绑定到乡镇" not in shown
+    assert "已记录：调解矛盾纠纷 3件" in shown

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from actions import replies
+from bot.channels.mentions import bot_mention_pattern, strip_bot_mention
 from bot.dispatcher import Dispatcher
 from bot.message import IncomingMessage, Picture, Reply
 from bot.paths import safe_file_stem
@@ -58,6 +59,8 @@ def chat(
     The console is one group owned by `sender`; "/as 张敏" types as another member (to try
     a group of several people), "/as" alone switches back."""
     zone = ZoneInfo(dispatcher.settings.timezone)
+    # Everything typed here is addressed to the bot; "@法治台账 绑定 柳林镇" reads as in WeChat.
+    mention = bot_mention_pattern([dispatcher.settings.bot_name])
     owner = sender
     sent = 0
     while not stopped():
@@ -82,7 +85,7 @@ def chat(
             room=room,
             sender=sender,
             time=datetime.now(zone),
-            text=line,
+            text=strip_bot_mention(line, mention)[0],
             mentions_bot=True,
             sender_name=sender,
             room_owner=owner,

@@ -25,7 +25,6 @@ import base64
 import contextlib
 import logging
 import mimetypes
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -43,6 +42,7 @@ from wechaty_puppet import FileBox, MessageType, Puppet
 from wechaty_puppet.schemas.puppet import PuppetOptions
 
 from bot.channels import wechaty_compat  # noqa: F401 - fixes the client's event stream
+from bot.channels.mentions import bot_mention_pattern, strip_bot_mention
 from bot.channels.outbox import Outbox, Outgoing
 from bot.channels.texts import load_run_texts
 from bot.channels.watchdog import Watchdog
@@ -56,9 +56,6 @@ CHANNEL = "wechaty"
 
 Handler = Callable[[IncomingMessage], list[Reply]]
 
-# "@法治台账" followed by WeChat's mention separator (U+2005), a space, or the end.
-_AT = "[@＠]"
-_MENTION_END = r"(?:[\u2005 ]|$)"
 
 
 @dataclass(frozen=True)
@@ -77,24 +74,6 @@ class ChannelTimings:
     spool_retry: float = 5.0  # how often a non-empty spool is retried
     stop_timeout: float = 20.0  # SIGTERM: time allowed to finish in-flight messages
     recent_ids: int = 10_000  # in-process duplicate filter size
-
-
-def bot_mention_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex matching an @-mention of any of `names`, or None when there is no name."""
-    alternatives = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
-    if not alternatives:
-        return None
-    body = "|".join(re.escape(n) for n in alternatives)
-    return re.compile(f"{_AT}(?:{body}){_MENTION_END}")
-
-
-def strip_bot_mention(text: str, pattern: re.Pattern[str] | None) -> tuple[str, bool]:
-    """Remove the bot's own @-mentions; returns the cleaned text and whether one was found."""
-    if pattern is None:
-        return text.strip(), False
-    cleaned, count = pattern.subn(" ", text)
-    cleaned = re.sub(r"[ \u2005]{2,}", " ", cleaned).strip()
-    return cleaned, count > 0
 
 
 def message_time(timestamp: float | int | None, tz: ZoneInfo) -> datetime:
