@@ -328,19 +328,24 @@ class FactModels:
             log.warning("no labelled corpus found; the fact model is empty")
             return None
         c, event_c, min_count = config["C"], config["event_C"], config["min_count"]
+        normalized = bool(config["normalized"])
         return cls(
-            quantities=LinearModel.fit(q_rows, q_labels, c=c, min_count=min_count),
+            quantities=LinearModel.fit(
+                q_rows, q_labels, c=c, min_count=min_count, normalized=normalized
+            ),
             events=LinearModel.fit(
                 e_rows,
                 [EVENT if k != NONE else NONE for k in e_labels],
                 c=event_c,
                 min_count=min_count,
+                normalized=normalized,
             ),
             event_kinds=LinearModel.fit(
                 [row for row, _ in positives],
                 [kind for _, kind in positives],
                 c=event_c,
                 min_count=min_count,
+                normalized=normalized,
             ),
             event_threshold=float(config["event_threshold"]),
             corrections=LinearModel.fit(c_rows, c_labels, c=c, min_count=min_count),
@@ -549,6 +554,9 @@ class LearnedFactReader(StoredModelComponent):
             "number_floor": 0.0,
             "query_C": 4.0,
             "min_count": 2,
+            # Scale each row of indicators to unit length (nlu/linear.py): SAGA's step grows
+            # with it, so the quantity and event models fit in a third of the time.
+            "normalized": False,
             "timezone": DEFAULT_TIMEZONE,
         }
 

@@ -180,7 +180,7 @@ def write_date(rng: random.Random, kind: str, today: date) -> tuple[str | None, 
     if kind == "last_week":
         return rng.choice(w["last_week"]), today - timedelta(days=today.weekday() + 7)
     if kind == "month_only":
-        year, month = _month_back(today.year, today.month, rng.randint(0, 3))
+        _, month = _month_back(today.year, today.month, rng.randint(0, 3))
         found = resolve_month_day(month, 1, today)
         return _fill_date(rng.choice(w["month_only"]), m=month), _must(found)
     if kind == "weekend":
@@ -712,7 +712,7 @@ def _progress_line(rng: random.Random, writer: _Writer, family: dict[str, Any]) 
     if rng.random() < float(family["dated_share"]):
         form = rng.choice(list(family["dated"]))
         period = family["dated"][form]
-        year, month = _month_back(today.year, today.month, rng.randint(0, 4))
+        _, month = _month_back(today.year, today.month, rng.randint(0, 4))
         said = _fill_date(form, m=month, y=today.year - rng.randint(0, 1))
         writer.other(said, "date")
     else:

@@ -14,13 +14,19 @@ import numpy as np
 import scipy.sparse
 
 
-def _matrix(rows: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> scipy.sparse.csr_matrix:
+def _matrix(
+    rows: Sequence[Sequence[str]], vocabulary: dict[str, int], normalized: bool = False
+) -> scipy.sparse.csr_matrix:
+    """Binary indicators, or with `normalized` each row scaled to unit length."""
     indptr, indices = [0], []
     for row in rows:
         seen = {vocabulary[f] for f in row if f in vocabulary}
         indices.extend(sorted(seen))
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float32)
+    if normalized:
+        lengths = np.diff(np.array(indptr))
+        data = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths).astype(np.float32)
     return scipy.sparse.csr_matrix(
         (data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
         shape=(len(rows), len(vocabulary)),
@@ -37,8 +43,10 @@ class LinearModel:
         intercept: np.ndarray,
         classes: list[str],
         multilabel: bool,
+        normalized: bool = False,
     ) -> None:
         self.vocabulary = vocabulary
+        self.normalized = normalized
         # Kept as features x classes, contiguous: sparse @ dense with `coef.T` (a strided view)
         # made scipy copy all the weights on every call, which was half of a parse's time.
         self._weights = np.ascontiguousarray(coef.T)
@@ -61,6 +69,7 @@ class LinearModel:
         min_count: int = 1,
         max_iter: int = 3000,
         tol: float = 1e-3,
+        normalized: bool = False,
     ) -> LinearModel:
         """Fit on string features seen at least `min_count` times.
 
@@ -76,7 +85,7 @@ class LinearModel:
         counts = Counter(f for row in rows for f in set(row))
         names = sorted(f for f, n in counts.items() if n >= min_count)
         vocabulary = {name: i for i, name in enumerate(names)}
-        x = _matrix(rows, vocabulary)
+        x = _matrix(rows, vocabulary, normalized)
         if multilabel:
             classes = sorted({label for row_labels in labels for label in row_labels})
             coef = np.zeros((len(classes), len(names)), dtype=np.float32)
@@ -90,7 +99,7 @@ class LinearModel:
                 model.fit(x, y)
                 coef[k] = model.coef_[0]
                 intercept[k] = model.intercept_[0]
-            return cls(vocabulary, coef, intercept, classes, True)
+            return cls(vocabulary, coef, intercept, classes, True, normalized)
         model = LogisticRegression(C=c, max_iter=max_iter, solver="saga", tol=tol, random_state=0)
         model.fit(x.astype(np.float64), np.array(labels))
         classes = [str(c) for c in model.classes_]
@@ -99,11 +108,11 @@ class LinearModel:
         if len(classes) == 2:  # sklearn keeps one row for two classes
             coef = np.vstack([-coef[0], coef[0]]) / 2
             intercept = np.array([-intercept[0], intercept[0]], dtype=np.float32) / 2
-        return cls(vocabulary, coef, intercept, classes, False)
+        return cls(vocabulary, coef, intercept, classes, False, normalized)
 
     def scores(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Probabilities, one row per input: softmax (one label) or sigmoid per class."""
-        raw = _matrix(rows, self.vocabulary) @ self._weights + self.intercept
+        raw = _matrix(rows, self.vocabulary, self.normalized) @ self._weights + self.intercept
         raw = np.asarray(raw)
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-raw))
@@ -120,6 +129,7 @@ class LinearModel:
             intercept=self.intercept,
             classes=np.array(self.classes, dtype=str),
             multilabel=np.array([self.multilabel]),
+            normalized=np.array([self.normalized]),
         )
 
     @classmethod
@@ -132,4 +142,6 @@ class LinearModel:
                 data["intercept"].astype(np.float32),
                 [str(c) for c in data["classes"]],
                 bool(data["multilabel"][0]),
+                # models saved before rows were normalized hold no such flag
+                bool(data["normalized"][0]) if "normalized" in data.files else False,
             )
