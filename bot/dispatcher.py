@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import action_for, confirm, replies, running_totals
+from actions import action_for, confirm, recaps, replies, running_totals
 from actions.admin_role import make_admin, requested_admin
 from actions.base import ActionContext, ActionOutcome
 from actions.bind_room import bind, requested_town
@@ -471,6 +471,12 @@ class Dispatcher:
             result, previous = continued
             message.note = f"follow-up of message {previous.id} (parsed as {message.intent})"
             message.intent = result.intent
+        town_id = room.town_id if room is not None else person.town_id
+        recap = recaps.recap_of(session, town_id, for_parsing(message.text), result, now.date())
+        if recap is not None:  # "上周小结：调处纠纷3件…" of records already in the ledger
+            result, period = recap
+            message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
+            message.note = f"recap of figures the ledger holds for {period or 'the days named'}"
         # Before any question about it too: never propose a value or a day that cannot be right
         # ("是记为…3件（2099年5月1日）吗？")
         if result.intent in UNADDRESSED_INTENTS or result.work:

@@ -557,6 +557,9 @@ class LearnedFactReader(StoredModelComponent):
             # Scale each row of indicators to unit length (nlu/linear.py): SAGA's step grows
             # with it, so the quantity and event models fit in a third of the time.
             "normalized": False,
+            # A message the intent classifier calls chatter is work when a written figure
+            # reads as work done at least this surely (above 1: never)
+            "promote_floor": 2.0,
             "timezone": DEFAULT_TIMEZONE,
         }
 
@@ -616,7 +619,23 @@ class LearnedFactReader(StoredModelComponent):
             )
             message.set(EXTRACTION_KEY, learned)
             work = [f for f in learned.facts if f.role not in NOT_WORK_ROLES]
-            if intent.get(INTENT_NAME_KEY) == "log_activity" and learned.facts and not work:
+            name = intent.get(INTENT_NAME_KEY)
+            if name == "log_activity" and learned.facts and not work:
                 # every figure is a running total, a target, a plan or a part: no new work
                 message.set(INTENT, {**intent, INTENT_NAME_KEY: "out_of_scope"}, add_to_output=True)
+            numbers = {q.start for q in extraction.analysis.quantities}
+            sure = max(
+                (
+                    fact.confidence
+                    for fact, anchor in zip(learned.facts, learned.fact_anchors, strict=False)
+                    if anchor in numbers and fact.role not in NOT_WORK_ROLES
+                ),
+                default=0.0,
+            )
+            if name == "out_of_scope" and sure >= self._config["promote_floor"]:
+                # The sentence model calls it chatter, but the number model, which reads each
+                # figure in its context, is sure one is work done ("本周矛盾纠纷排查2次（周四、
+                # 周五各一次）"): the message reports work, as sure as that figure.
+                promoted = {**intent, INTENT_NAME_KEY: "log_activity", "confidence": sure}
+                message.set(INTENT, promoted, add_to_output=True)
         return messages

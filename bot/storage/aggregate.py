@@ -392,6 +392,21 @@ def daily_sums(
     return [(activity, unit, day, Decimal(amount)) for activity, unit, day, amount in rows]
 
 
+def summed_records(
+    session: Session, town_id: int, start: date, end: date, section: str, unit: str
+) -> tuple[int, Decimal]:
+    """How many summed records (no rates, no stocks) of the section in one summing unit the
+    range holds, and their sum: what a summary of the range would repeat."""
+    count, amount = session.execute(
+        select(func.count(Fact.id), func.sum(Fact.value_normalised)).where(
+            *_active_in_range(town_id, start, end, section),
+            Fact.unit_normalised == unit,
+            not_(stated_clause()),
+        )
+    ).one()
+    return int(count), Decimal(amount or 0)
+
+
 @dataclass(frozen=True)
 class QuotedTotal:
     """A running total quoted in chat ("今年已调解纠纷34件"): the parser marks it, the ledger

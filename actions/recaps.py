@@ -1,0 +1,51 @@
+"""A summary of work the ledger already holds ("上周小结：调处纠纷3件…", "一季度法治工作小结…"):
+its figures are running totals, not new work.
+
+Whether a summary repeats what the group posted or reports work never posted cannot be read
+from its words alone; a clerk looks at the ledger. So does this step: a figure is a recap when
+the message names a stretch of days (nlu.periods, the words of data/query.yml) and the ledger
+already holds, in that stretch, at least two records of the figure's section and summing unit
+that add up to exactly the figure. One earlier record is no summary ("本周又调解1件" after one
+posted mediation is new work). A recap is kept on the message as a running total, checked
+like any quoted total and never added; every other figure of the message is logged as usual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.storage.aggregate import summed_records
+from bot.storage.units import normalise, to_decimal
+from nlu.periods import find_period
+from nlu.result import ParseResult
+
+# A summary repeats several posts; one earlier record equal to the figure is a coincidence.
+MIN_RECORDS = 2
+
+
+def recap_of(
+    session: Session, town_id: int, text: str, result: ParseResult, today: date
+) -> tuple[ParseResult, str] | None:
+    """The reading with the repeated figures made running totals, and the period's label; None
+    when the message names no stretch of days or repeats nothing of the ledger."""
+    if result.intent != "log_activity" or not result.work:
+        return None
+    period = find_period(text, today)
+    if period is None or period.start >= min(period.end, today):
+        return None
+    end = min(period.end, today)
+    facts, repeated = [], False
+    for fact in result.facts:
+        if fact.role == "new":
+            value, unit = normalise(to_decimal(fact.value), fact.unit)
+            count, held = summed_records(session, town_id, period.start, end, fact.section, unit)
+            if count >= MIN_RECORDS and held == value:
+                fact = dataclasses.replace(fact, role="running_total", date=end)
+                repeated = True
+        facts.append(fact)
+    if not repeated:
+        return None
+    return dataclasses.replace(result, facts=facts), period.label

@@ -1,0 +1,74 @@
+"""The fact reader's say in the intent (nlu/fact_model.py LearnedFactReader.process): a work
+message whose figures are all running totals is no work report, and a message the sentence
+classifier calls chatter is one when a written figure reads as work done surely enough. The
+number model is stubbed: what is under test is the decision, not a trained model's reading."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, METADATA, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.components import NOW_METADATA_KEY
+from nlu.fact_model import LearnedFactReader
+from nlu.facts import Extraction
+from nlu.result import Fact
+
+TEXT_WITH_FIGURE = "本周矛盾纠纷排查2次（周四、周五各一次）。"
+
+
+class OneReading:
+    """Reads the first written figure as `role` with probability `confidence`."""
+
+    def __init__(self, role: str, confidence: float) -> None:
+        self.role, self.confidence = role, confidence
+
+    def read(self, extraction: Extraction, analysis, intent=None) -> Extraction:
+        first = analysis.quantities[0]
+        fact = Fact(
+            "disputes",
+            "排查矛盾纠纷",
+            2,
+            "次",
+            date(2024, 6, 14),
+            role=self.role,
+            confidence=self.confidence,
+        )
+        return replace(extraction, facts=[fact], fact_anchors=[first.start])
+
+
+def decide(intent: str, reading: OneReading, promote_floor: float = 0.9) -> str:
+    config = {**LearnedFactReader.get_default_config(), "promote_floor": promote_floor}
+    reader = LearnedFactReader(config, None, None, models=reading)  # type: ignore[arg-type]
+    message = Message(
+        data={
+            TEXT: TEXT_WITH_FIGURE,
+            INTENT: {INTENT_NAME_KEY: intent, "confidence": 0.98},
+            METADATA: {NOW_METADATA_KEY: "2024-06-14T17:00:00+08:00"},
+        }
+    )
+    (done,) = reader.process([message])
+    return done.get(INTENT)[INTENT_NAME_KEY]
+
+
+@pytest.mark.parametrize(
+    ("intent", "role", "confidence", "expected"),
+    [
+        ("out_of_scope", "new", 0.95, "log_activity"),  # sure work: promoted
+        ("out_of_scope", "new", 0.85, "out_of_scope"),  # not sure enough
+        ("out_of_scope", "running_total", 0.99, "out_of_scope"),  # a total is no work
+        ("log_activity", "running_total", 0.99, "out_of_scope"),  # all totals: no report
+        ("log_activity", "new", 0.5, "log_activity"),
+        ("greet", "new", 0.99, "greet"),  # only chatter is promoted
+    ],
+)
+def test_the_number_model_moves_the_intent_only_when_it_is_sure(intent, role, confidence, expected):
+    assert decide(intent, OneReading(role, confidence)) == expected
+
+
+def test_promotion_is_off_by_default():
+    floor = LearnedFactReader.get_default_config()["promote_floor"]
+    assert decide("out_of_scope", OneReading("new", 0.999), floor) == "out_of_scope"
