@@ -265,6 +265,8 @@ def _quantity_regex() -> re.Pattern[str]:
 
 # Set phrases whose numerals are not amounts: 一件事一次办, 一次性告知, 两个维护, 三项制度 …
 _IDIOMS = re.compile(cue_source("not_an_amount"))
+# A web address is copied, not written: "https://…/?q=调解纠纷3件" holds no amount of work.
+_ADDRESS = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 # 一起 is "together" unless an incident follows: 一起纠纷 / 一起盗窃案
 _INCIDENT_AFTER_YIQI = re.compile(
     rf"[^，。,；;！!？?\s]{{0,4}}({cue_source('incident_after_yiqi')})"
@@ -306,9 +308,10 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     norm = normalize_width(text)
     blocked = [False] * len(norm)
-    for idiom in _IDIOMS.finditer(norm):
-        for i in range(idiom.start(), idiom.end()):
-            blocked[i] = True
+    for pattern in (_IDIOMS, _ADDRESS):
+        for found_span in pattern.finditer(norm):
+            for i in range(found_span.start(), found_span.end()):
+                blocked[i] = True
     found: list[Quantity] = []
     for match in _quantity_regex().finditer(norm):
         quantity = _to_quantity(norm, text, match, blocked)

@@ -311,3 +311,9 @@ def test_average_time_is_still_an_amount() -> None:
 
 def test_case_files_are_counted_in_juan() -> None:
     assert only("评查案卷24卷") == (24, "卷")
+
+
+def test_a_web_address_holds_no_amount_but_the_words_around_it_do() -> None:
+    assert find_quantities("https://example.invalid/?q=调解纠纷3件") == []
+    (found,) = find_quantities("今天调解纠纷3件，详见 WWW.example.cn/news?id=5")
+    assert (found.value, found.unit) == (3, "件")
