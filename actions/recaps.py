@@ -34,7 +34,7 @@ def recap_of(
     if result.intent != "log_activity" or not result.work:
         return None
     period = find_period(text, today)
-    if period is None or period.start >= min(period.end, today):
+    if period is None or period.start >= min(period.end, today):  # one day, or none named
         return None
     end = min(period.end, today)
     facts, repeated = [], False

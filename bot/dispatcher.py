@@ -498,7 +498,7 @@ class Dispatcher:
                 return self._ask(result, msg, now)
             message.note = UNSURE_IMPORTED_NOTE  # logged, and findable for a check
 
-        town = session.get(Town, room.town_id if room is not None else person.town_id)
+        town = session.get(Town, town_id)
         if totals_only:  # a running total alone: checked against the ledger, never added
             lines = running_totals.check_lines(
                 session, town.id, result, now.date(), say_agreement=addressed

@@ -539,6 +539,20 @@ def _number_fact(
     )
 
 
+def _surest_written_work(learned: Extraction, analysis: Analysis) -> float:
+    """The highest probability among the work facts read from a written figure (not the
+    digitless events): how sure the number model is that the message reports work."""
+    numbers = {q.start for q in analysis.quantities}
+    return max(
+        (
+            fact.confidence
+            for fact, anchor in zip(learned.facts, learned.fact_anchors, strict=False)
+            if anchor in numbers and fact.role not in NOT_WORK_ROLES
+        ),
+        default=0.0,
+    )
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class LearnedFactReader(StoredModelComponent):
     """Decides what each number is and which digitless work a message reports (see module)."""
@@ -623,19 +637,12 @@ class LearnedFactReader(StoredModelComponent):
             if name == "log_activity" and learned.facts and not work:
                 # every figure is a running total, a target, a plan or a part: no new work
                 message.set(INTENT, {**intent, INTENT_NAME_KEY: "out_of_scope"}, add_to_output=True)
-            numbers = {q.start for q in extraction.analysis.quantities}
-            sure = max(
-                (
-                    fact.confidence
-                    for fact, anchor in zip(learned.facts, learned.fact_anchors, strict=False)
-                    if anchor in numbers and fact.role not in NOT_WORK_ROLES
-                ),
-                default=0.0,
-            )
-            if name == "out_of_scope" and sure >= self._config["promote_floor"]:
-                # The sentence model calls it chatter, but the number model, which reads each
-                # figure in its context, is sure one is work done ("本周矛盾纠纷排查2次（周四、
-                # 周五各一次）"): the message reports work, as sure as that figure.
-                promoted = {**intent, INTENT_NAME_KEY: "log_activity", "confidence": sure}
-                message.set(INTENT, promoted, add_to_output=True)
+            elif name == "out_of_scope":
+                sure = _surest_written_work(learned, extraction.analysis)
+                if sure >= self._config["promote_floor"]:
+                    # The sentence model calls it chatter, but the number model, which reads
+                    # each figure in its context, is sure one is work done ("本周矛盾纠纷排查2次
+                    # （周四、周五各一次）"): the message reports work, as sure as that figure.
+                    promoted = {**intent, INTENT_NAME_KEY: "log_activity", "confidence": sure}
+                    message.set(INTENT, promoted, add_to_output=True)
         return messages
