@@ -8,6 +8,13 @@ already holds, in that stretch, at least two records of the figure's section and
 that add up to exactly the figure. One earlier record is no summary ("本周又调解1件" after one
 posted mediation is new work). A recap is kept on the message as a running total, checked
 like any quoted total and never added; every other figure of the message is logged as usual.
+
+The other way round, a summary the classifier takes for chatter or a quoted total ("本周小结：
+调解纠纷3件，普法宣传2场" never posted day by day) would lose work if only its words were
+read. `unposted_of` finds the running totals over a named stretch of days of which the ledger
+holds no record at all in that section and unit: nothing of it was posted, so it is proposed as
+new work dated on the stretch's first day. The dispatcher asks the sender before logging it; an
+imported history, where nobody can answer, logs it marked unsure for a check.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.storage.aggregate import summed_records
-from bot.storage.units import normalise, to_decimal
+from bot.storage.units import RATE_UNITS, normalise, to_decimal
 from nlu.periods import find_period
 from nlu.result import ParseResult
 
@@ -49,3 +56,31 @@ def recap_of(
     if not repeated:
         return None
     return dataclasses.replace(result, facts=facts), period.label
+
+
+def unposted_of(
+    session: Session, town_id: int, text: str, result: ParseResult, today: date
+) -> tuple[ParseResult, str] | None:
+    """The reading with the quoted totals the ledger holds nothing of made new work (and the
+    intent a work report), and the period's label; None when there are none."""
+    if result.intent not in ("out_of_scope", "log_activity"):
+        return None
+    totals = [fact for fact in result.facts if fact.role == "running_total"]
+    if not totals:
+        return None
+    period = find_period(text, today)
+    if period is None or period.start >= min(period.end, today):  # one day, or none named
+        return None
+    end = min(period.end, today)
+    facts, unposted = [], False
+    for fact in result.facts:
+        if fact.role == "running_total":
+            value, unit = normalise(to_decimal(fact.value), fact.unit)
+            count, _ = summed_records(session, town_id, period.start, end, fact.section, unit)
+            if count == 0 and unit not in RATE_UNITS:
+                fact = dataclasses.replace(fact, role="new", date=period.start)
+                unposted = True
+        facts.append(fact)
+    if not unposted:
+        return None
+    return dataclasses.replace(result, intent="log_activity", facts=facts), period.label

@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
 # Facts of an imported line the model was unsure of: logged (nobody can be asked), marked.
 UNSURE_IMPORTED_NOTE = "[unsure: imported, not asked]"
+# A summary's totals the ledger holds nothing of (actions/recaps.unposted_of): proposed as work.
+UNPOSTED_NOTE = "summary of work the ledger lacks for"
 
 T = TypeVar("T")
 
@@ -477,6 +479,13 @@ class Dispatcher:
             result, period = recap
             message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
             message.note = f"recap of figures the ledger holds for {period or 'the days named'}"
+        text = for_parsing(message.text)
+        unposted = recaps.unposted_of(session, town_id, text, result, now.date())
+        if unposted is not None:  # "本周小结：…" of work nobody posted: asked before it is logged
+            result, period = unposted
+            message.intent = result.intent
+            message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
+            message.note = f"{UNPOSTED_NOTE} {period}"
         # Before any question about it too: never propose a value or a day that cannot be right
         # ("是记为…3件（2099年5月1日）吗？")
         if result.intent in UNADDRESSED_INTENTS or result.work:
@@ -493,10 +502,11 @@ class Dispatcher:
         totals_only = result.intent == "log_activity" and not result.work
         if totals_only and not running_totals.quoted(result, ""):
             return self._not_understood(result, msg, addressed, now)
-        if result.intent == "log_activity" and self._unsure(result):
+        if result.intent == "log_activity" and (unposted is not None or self._unsure(result)):
             if msg.live:
                 return self._ask(result, msg, now)
-            message.note = UNSURE_IMPORTED_NOTE  # logged, and findable for a check
+            # logged, and findable for a check
+            message.note = " ".join(filter(None, [UNSURE_IMPORTED_NOTE, message.note]))
 
         town = session.get(Town, town_id)
         if totals_only:  # a running total alone: checked against the ledger, never added

@@ -40,7 +40,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.facts import BOT_NAME, SIGNAL_NAMES, Extraction, extract
-from nlu.result import Correction, Fact, Query
+from nlu.result import RATE_UNITS, Correction, Fact, Query
 
 EXTRACTION_KEY = "taizhang_extraction"
 FACTS_KEY = "facts"
@@ -73,8 +73,17 @@ def message_now(message: Message, timezone: str = DEFAULT_TIMEZONE) -> datetime:
 def published(
     extraction: Extraction, intent: str | None
 ) -> tuple[list[Fact], Correction | None, Query | None]:
-    """What of the extraction the intent lets through: only a log reports facts, etc."""
-    facts = list(extraction.facts) if intent == "log_activity" else []
+    """What of the extraction the intent lets through: a log reports its facts; chatter keeps
+    only the running totals it quotes ("本周小结：调解纠纷3件" read as chatter), which are never
+    work but let the dispatcher check them against the ledger (actions/recaps.py); etc."""
+    if intent == "log_activity":
+        facts = list(extraction.facts)
+    elif intent == "out_of_scope":
+        facts = [
+            f for f in extraction.facts if f.role == "running_total" and f.unit not in RATE_UNITS
+        ]
+    else:
+        facts = []
     correction = extraction.correction if intent == "correct_last" else None
     query = (extraction.query or Query()) if intent == "query_progress" else None
     return facts, correction, query

@@ -392,6 +392,23 @@ def test_highlights_are_composed_from_facts_never_chat_words():
         assert chat not in text
 
 
+def test_one_days_figures_in_words_for_one_unit_are_summed_in_its_highlight():
+    said = "今天在东张村调解纠纷3件，下午又调了2起"
+    items = [
+        hl(date(2024, 7, 12), said, "调解矛盾纠纷", 3, "件", "东张村"),
+        hl(date(2024, 7, 12), said, "调解矛盾纠纷", 2, "起", "东张村"),
+        hl(date(2024, 7, 12), said, "接待群众来访", 3, "人", "东张村"),
+        hl(date(2024, 7, 12), said, "接待群众来访", 2, "件", "东张村"),
+    ]
+    data = sample_data(
+        disputes={"metrics": [metric("调解矛盾纠纷", 5, "件", 2)], "highlights": items}
+    )
+    text = compose_report(data).section_texts["disputes"]
+    assert "调解矛盾纠纷5件" in text and "2起" not in text
+    # different measures of one activity stay apart
+    assert "接待群众来访3人、2件" in text
+
+
 def test_topics_are_said_in_report_words_and_only_where_work_has_a_topic():
     assert by_message([hl(date(2024, 6, 1), "今天搞反诈宣传", "开展普法宣传活动")], "publicity")[
         0

@@ -8,6 +8,7 @@ then the issuing organ and the date.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from bot.reports.figures import chinese_date, figure, is_rate
@@ -24,6 +25,7 @@ from bot.reports.model import (
 )
 from bot.reports.periods import period_values
 from bot.reports.phrasebook import Phrasebook, fill, load_phrasebook
+from nlu.numbers import units
 from nlu.sections import short_titles
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
@@ -196,7 +198,12 @@ class _Drafter:
         runs: dict[str, list[Figure]] = {}
         heads = set(self.p.get("highlight_head_counts"))
         for item in sorted(figures, key=lambda f: f.label in heads):  # the work, then who
-            runs.setdefault(item.label, []).append(item)
+            run = runs.setdefault(item.label, [])
+            same = next((i for i, f in enumerate(run) if _sums_with(f, item)), None)
+            if same is None:
+                run.append(item)
+            else:  # "调解矛盾纠纷3件、2起" of one day is 5件: words for one unit are summed
+                run[same] = dataclasses.replace(run[same], value=run[same].value + item.value)
         texts = []
         single_units = self.p.get("highlight_single_event_units")
         for label, items in runs.items():
@@ -460,3 +467,14 @@ class _Drafter:
 def compose_report(data: ReportData, phrases: Phrasebook | None = None) -> ComposedReport:
     """The whole draft as blocks (title, headings, paragraphs, signature, date)."""
     return _Drafter(data, phrases or load_phrasebook()).compose()
+
+
+def _sums_with(first: Figure, second: Figure) -> bool:
+    """Two counted figures in words the ledger sums as one (件 and 起, 场 and 场次)."""
+    if first.stated or second.stated:
+        return False
+    known = units()
+    a, b = known.get(first.unit), known.get(second.unit)
+    return first.unit == second.unit or bool(
+        a and b and a.factor == 1 and b.factor == 1 and a.base == b.base
+    )
