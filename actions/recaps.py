@@ -11,9 +11,10 @@ like any quoted total and never added; every other figure of the message is logg
 
 The other way round, a summary the classifier takes for chatter or a quoted total ("本周小结：
 调解纠纷3件，普法宣传2场" never posted day by day) would lose work if only its words were
-read. `unposted_of` finds the running totals over a named stretch of days of which the ledger
-holds no record at all in that section and unit: nothing of it was posted, so it is proposed as
-new work dated on the stretch's first day. The dispatcher asks the sender before logging it; an
+read. `unposted_of` finds the running totals over a named stretch of days in a section of
+which the ledger holds no record at all in that stretch (in any unit: a total of 4期 beside
+four trainings posted as 次 is no unposted work): nothing of it was posted, so it is proposed
+as new work dated on the stretch's first day. The dispatcher asks the sender before logging it; an
 imported history, where nobody can answer, logs it marked unsure for a check.
 """
 
@@ -24,7 +25,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.storage.aggregate import summed_records
+from bot.storage.aggregate import records_in, summed_records
 from bot.storage.units import RATE_UNITS, normalise, to_decimal
 from nlu.periods import find_period
 from nlu.result import ParseResult
@@ -74,12 +75,10 @@ def unposted_of(
     end = min(period.end, today)
     facts, unposted = [], False
     for fact in result.facts:
-        if fact.role == "running_total":
-            value, unit = normalise(to_decimal(fact.value), fact.unit)
-            count, _ = summed_records(session, town_id, period.start, end, fact.section, unit)
-            if count == 0 and unit not in RATE_UNITS:
-                fact = dataclasses.replace(fact, role="new", date=period.start)
-                unposted = True
+        quoted = fact.role == "running_total" and fact.unit not in RATE_UNITS
+        if quoted and not records_in(session, town_id, period.start, end, fact.section):
+            fact = dataclasses.replace(fact, role="new", date=period.start)
+            unposted = True
         facts.append(fact)
     if not unposted:
         return None

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -131,6 +132,34 @@ def _in_project_root():
         os.chdir(previous)
 
 
+@contextlib.contextmanager
+def _without_node_cache() -> Iterator[None]:
+    """Train without Rasa's per-node cache. Rasa fingerprints every node's output (each of
+    the ~25,000 training messages, once per node: over a minute of a five-minute training) to
+    reuse it in a later training; taizhang names a model by its own fingerprint of code,
+    config and data (`fingerprint`) and trains only when that changes, so the cache is never
+    read. The hook that fills it is replaced, for this training only, by one that does nothing."""
+    from rasa.engine.graph import GraphNodeHook
+    from rasa.engine.training import graph_trainer
+
+    class NoCache(GraphNodeHook):
+        def __init__(self, **_: Any) -> None:
+            pass
+
+        def on_before_node(self, *_: Any, **__: Any) -> dict:
+            return {}
+
+        def on_after_node(self, *_: Any, **__: Any) -> None:
+            return None
+
+    original = graph_trainer.TrainingHook
+    graph_trainer.TrainingHook = NoCache
+    try:
+        yield
+    finally:
+        graph_trainer.TrainingHook = original
+
+
 def train(settings: Settings | None = None, config: Path | None = None) -> Path:
     """Train the NLU model for the current inputs and return its path."""
     from rasa.model_training import train_nlu
@@ -145,6 +174,7 @@ def train(settings: Settings | None = None, config: Path | None = None) -> Path:
         _training_data(settings) as nlu_data,
         _in_project_root(),
         contextlib.redirect_stdout(sys.stderr),
+        _without_node_cache(),
     ):
         result = train_nlu(
             config=str(config),

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.dispatcher import UNPOSTED_NOTE, UNSURE_IMPORTED_NOTE, Dispatcher
+from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from nlu.result import Fact as ParsedFact
 from nlu.result import ParseResult
 from tests.ledger_helpers import ScriptedParser, logged
@@ -56,6 +56,9 @@ SCRIPT = {
         ("publicity", "开展普法宣传活动", 2, "场"),
     ),
     TO_DATE: quoted(TO_DATE, ("disputes", "调解矛盾纠纷", 56, "件")),
+    "周二排查矛盾纠纷1次": logged(
+        "周二排查矛盾纠纷1次", ("disputes", "排查矛盾纠纷", 1, "次", TUESDAY)
+    ),
 }
 
 
@@ -155,6 +158,14 @@ def test_only_the_totals_the_ledger_holds_nothing_of_are_proposed(say, session_f
     proposal = json.loads(stored(session_factory, CHATTER_WEEKLY).parse_json)["facts"]
     roles = {f["section"]: f.get("role", "new") for f in proposal}
     assert roles == {"disputes": "running_total", "publicity": "new"}
+
+
+def test_a_section_posted_in_another_unit_is_no_unposted_work(say, session_factory):
+    """A total of 3件 beside a posted 排查1次: the section was reported that week, and its
+    total may restate what was posted in other words; it is checked, not proposed."""
+    say("周二排查矛盾纠纷1次", TUESDAY)
+    question = say(CHATTER_WEEKLY, THURSDAY)[-1]
+    assert "普法" in question and "调解" not in question
 
 
 def test_an_imported_summary_of_unposted_work_is_logged_marked_unsure(say, session_factory):

@@ -97,3 +97,24 @@ def test_fingerprint_covers_every_file_training_and_parsing_read():
     inputs = {path.resolve() for _, path in _inputs(Settings(), Settings().nlu_config)}
     assert any(p.name == "units.yml" for p in ours) and any(p.suffix == ".jsonl" for p in ours)
     assert ours - inputs == set()
+
+
+def test_training_fills_no_rasa_node_cache(monkeypatch):
+    """Rasa's cache hook fingerprints every node's output (all training messages, per node);
+    taizhang's own fingerprint decides retraining, so training runs without that hook."""
+    import rasa.shared.utils.io
+    from rasa.engine.training import graph_trainer
+
+    from nlu.training import _without_node_cache
+
+    fingerprinted = []
+    monkeypatch.setattr(
+        rasa.shared.utils.io, "deep_container_fingerprint", lambda *a: fingerprinted.append(a)
+    )
+    original = graph_trainer.TrainingHook
+    with _without_node_cache():
+        hook = graph_trainer.TrainingHook(cache=None, model_storage=None, pruned_schema=None)
+        data = hook.on_before_node("node", None, {}, {})
+        hook.on_after_node("node", None, {}, object(), data)
+    assert fingerprinted == []
+    assert graph_trainer.TrainingHook is original  # other trainings keep Rasa's behaviour

@@ -407,6 +407,15 @@ def summed_records(
     return int(count), Decimal(amount or 0)
 
 
+def records_in(session: Session, town_id: int, start: date, end: date, section: str) -> int:
+    """How many active records of the section, in any unit, the range holds."""
+    return int(
+        session.execute(
+            select(func.count(Fact.id)).where(*_active_in_range(town_id, start, end, section))
+        ).scalar_one()
+    )
+
+
 @dataclass(frozen=True)
 class QuotedTotal:
     """A running total quoted in chat ("今年已调解纠纷34件"): the parser marks it, the ledger
