@@ -11,6 +11,7 @@ sparse matrix product and a softmax.
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.linear_model import LogisticRegression
 
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
@@ -131,7 +133,17 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             solver="lbfgs",
             random_state=42,
         )
-        model.fit(x, y, sample_weight=weights)
+        with warnings.catch_warnings(record=True) as caught:
+            # config.yml caps the iterations on purpose (stopping early fits unseen chat as
+            # well as converging does, in a third of the time): say so, as information.
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(x, y, sample_weight=weights)
+        for warning in caught:
+            if issubclass(warning.category, ConvergenceWarning):
+                iterations = int(np.max(model.n_iter_))
+                log.info("intent classifier stopped at its cap", extra={"iterations": iterations})
+            else:
+                log.warning("intent classifier: %s", warning.message)
         classes = np.array([str(c) for c in model.classes_])
         coef = np.asarray(model.coef_, dtype=np.float64).T
         intercept = np.asarray(model.intercept_, dtype=np.float64)
