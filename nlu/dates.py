@@ -280,7 +280,7 @@ def _alternation(words: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _period_patterns() -> list[tuple[re.Pattern[str], str]]:
     """(pattern, kind) for the period words of data/lexicon/dates.yml; kind is a holiday's
-    name, or recent / weekend / last_weekend."""
+    name, or recent / weekend / last_weekend / last_month."""
     words = _date_words()
     period = _alternation(words["holiday_period"])
     found = [
@@ -289,6 +289,8 @@ def _period_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
     found.append((re.compile(_alternation(words["recent_holiday"])), "recent"))
     found.append((re.compile(_alternation(words["last_weekend"])), "last_weekend"))
+    months = _alternation(words["last_month"])
+    found.append((re.compile(rf"(?:{months})(?![底末初中上下旬])"), "last_month"))
     found.append((re.compile(rf"(?<![上下])(?:{_alternation(words['weekend'])})"), "weekend"))
     return found
 
@@ -307,6 +309,8 @@ def _period_start(kind: str, today: date) -> date | None:
         return saturday if saturday <= today else saturday - timedelta(days=7)
     if kind == "last_weekend":
         return saturday - timedelta(days=7)
+    if kind == "last_month":
+        return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     recent_days = int(_date_words()["recent_holiday_days"])
     return holiday_start(None if kind == "recent" else kind, today, recent_days)
 

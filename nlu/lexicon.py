@@ -65,7 +65,8 @@ def section_problems(path: Path = SECTIONS_FILE) -> list[cues.Problem]:
 
 
 DATE_WORD_LISTS = (
-    "holiday_period", "recent_holiday", "weekend", "last_weekend", "range_joiners", "not_day_after",
+    "holiday_period", "recent_holiday", "weekend", "last_weekend", "last_month", "range_joiners",
+    "not_day_after",
 )  # fmt: skip
 
 

@@ -214,6 +214,8 @@ def test_a_month_or_last_week_gives_its_first_day(text: str, expected: date) -> 
         ("周末两天帮群众线上办理", datetime(2023, 4, 17, 9, tzinfo=CST), date(2023, 4, 15)),
         ("周末加班整理台账", datetime(2023, 4, 16, 20, tzinfo=CST), date(2023, 4, 15)),
         ("上周末搞了个普法活动", datetime(2024, 3, 11, 9, tzinfo=CST), date(2024, 3, 9)),
+        ("上个月的补一下：法律咨询12人次", NOW, date(2024, 4, 1)),
+        ("上月漏报的两场普法", datetime(2025, 1, 6, 9, tzinfo=CST), date(2024, 12, 1)),
         ("昨天到今天查了农资店5家", NOW, date(2024, 5, 15)),
         ("周二至今天查处占道经营7起", NOW, date(2024, 5, 14)),
     ],
@@ -231,6 +233,7 @@ def test_periods_give_their_first_day(text: str, now: datetime, expected: date) 
         "8月底前完成",
         "国庆节前检查",  # before the holiday: the message's own day
         "公开了三季度惠民补贴发放名单",
+        "上月底前完成整改",  # a part of last month: no first day
     ],
 )
 def test_names_and_durations_are_not_dates(text: str) -> None:
