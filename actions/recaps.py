@@ -27,11 +27,20 @@ from sqlalchemy.orm import Session
 
 from bot.storage.aggregate import records_in, summed_records
 from bot.storage.units import RATE_UNITS, normalise, to_decimal
-from nlu.periods import find_period
+from nlu.periods import Period, find_period
 from nlu.result import ParseResult
 
 # A summary repeats several posts; one earlier record equal to the figure is a coincidence.
 MIN_RECORDS = 2
+
+
+def _stretch(text: str, today: date) -> tuple[Period, date] | None:
+    """The stretch of days the message names and its last day so far; None for one day or
+    none (a summary covers several days)."""
+    period = find_period(text, today)
+    if period is None or period.start >= min(period.end, today):
+        return None
+    return period, min(period.end, today)
 
 
 def recap_of(
@@ -41,10 +50,10 @@ def recap_of(
     when the message names no stretch of days or repeats nothing of the ledger."""
     if result.intent != "log_activity" or not result.work:
         return None
-    period = find_period(text, today)
-    if period is None or period.start >= min(period.end, today):  # one day, or none named
+    stretch = _stretch(text, today)
+    if stretch is None:
         return None
-    end = min(period.end, today)
+    period, end = stretch
     facts, repeated = [], False
     for fact in result.facts:
         if fact.role == "new":
@@ -66,13 +75,12 @@ def unposted_of(
     intent a work report), and the period's label; None when there are none."""
     if result.intent not in ("out_of_scope", "log_activity"):
         return None
-    totals = [fact for fact in result.facts if fact.role == "running_total"]
-    if not totals:
+    if not any(fact.role == "running_total" for fact in result.facts):
         return None
-    period = find_period(text, today)
-    if period is None or period.start >= min(period.end, today):  # one day, or none named
+    stretch = _stretch(text, today)
+    if stretch is None:
         return None
-    end = min(period.end, today)
+    period, end = stretch
     facts, unposted = [], False
     for fact in result.facts:
         quoted = fact.role == "running_total" and fact.unit not in RATE_UNITS

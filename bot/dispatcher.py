@@ -474,12 +474,12 @@ class Dispatcher:
             message.note = f"follow-up of message {previous.id} (parsed as {message.intent})"
             message.intent = result.intent
         town_id = room.town_id if room is not None else person.town_id
-        recap = recaps.recap_of(session, town_id, for_parsing(message.text), result, now.date())
+        text = for_parsing(message.text)
+        recap = recaps.recap_of(session, town_id, text, result, now.date())
         if recap is not None:  # "上周小结：调处纠纷3件…" of records already in the ledger
             result, period = recap
             message.parse_json = json.dumps(result.to_dict(), ensure_ascii=False)
             message.note = f"recap of figures the ledger holds for {period or 'the days named'}"
-        text = for_parsing(message.text)
         unposted = recaps.unposted_of(session, town_id, text, result, now.date())
         if unposted is not None:  # "本周小结：…" of work nobody posted: asked before it is logged
             result, period = unposted
@@ -489,12 +489,12 @@ class Dispatcher:
         # Before any question about it too: never propose a value or a day that cannot be right
         # ("是记为…3件（2099年5月1日）吗？")
         if result.intent in UNADDRESSED_INTENTS or result.work:
-            finding = plausibility.check(for_parsing(message.text), result, now.date())
+            finding = plausibility.check(text, result, now.date())
             if finding is not None and (addressed or result.intent in UNADDRESSED_INTENTS):
                 message.note = f"implausible: {finding.key}: {finding.detail}"[:2000]
                 problem = replies.text(f"implausible.{finding.key}", detail=finding.detail)
-                text = replies.text("implausible.intro", problem=problem)
-                return self._outcome(MessageStatus.NOT_UNDERSTOOD, [text], msg)
+                said = replies.text("implausible.intro", problem=problem)
+                return self._outcome(MessageStatus.NOT_UNDERSTOOD, [said], msg)
         if result.confidence < threshold:
             return self._not_understood(result, msg, addressed, now)
         if not addressed and result.intent not in UNADDRESSED_INTENTS:
