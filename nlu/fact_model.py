@@ -19,6 +19,7 @@ message said to log work holds only figures that are not work done, its intent.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -162,6 +163,24 @@ def segment_labels(segments: list[tuple[int, int]], events: list[Event]) -> list
     return labels
 
 
+def reading_of(row: Any, classes: list[str]) -> tuple[str, float, float]:
+    """What a number is, decided role first: the role (work done, stock, a part, a running
+    total, none …) whose readings are likeliest together, then that role's likeliest section.
+
+    A number of unfamiliar work ("采伐1件") spreads its probability over several sections, so
+    its likeliest single label may be `none` while work done is likelier than not. Returns
+    the label, the role's probability and the label's own (the fact's confidence)."""
+    by_role: dict[str, float] = defaultdict(float)
+    for probability, label in zip(row, classes, strict=True):
+        by_role[label.partition(":")[0]] += float(probability)
+    role = max(by_role, key=by_role.__getitem__)
+    index = max(
+        (i for i, label in enumerate(classes) if label.partition(":")[0] == role),
+        key=lambda i: row[i],
+    )
+    return classes[index], by_role[role], float(row[index])
+
+
 def _section_activity(section_id: str, unit: str) -> Activity | None:
     section = section_by_id(section_id)
     if section is None or not section.activities:
@@ -243,9 +262,7 @@ class QueryReader:
         base = extraction.query or query_period(
             analysis.norm[analysis.body_start :], analysis.today
         )
-        return replace(
-            base, section=None if section == NONE else section, uncovered=asks_uncovered
-        )
+        return replace(base, section=None if section == NONE else section, uncovered=asks_uncovered)
 
 
 @dataclass(frozen=True)
@@ -393,9 +410,8 @@ class FactModels:
         if rows:
             scores = self.quantities.scores(rows)
             for quantity, row in zip(analysis.quantities, scores, strict=True):
-                best = int(row.argmax())
-                label = self.quantities.classes[best]
-                if label == NONE or row[best] < self.number_floor:
+                label, sure, best = reading_of(row, self.quantities.classes)
+                if label == NONE or sure < self.number_floor:
                     continue  # not work, or no reading the model stands behind
                 role, _, section = label.partition(":")
                 section = section or (rules.get(quantity.start) or ("", ""))[0]
@@ -406,7 +422,7 @@ class FactModels:
                 )
                 if fact is None:
                     continue
-                fact = replace(fact, confidence=float(row[best]))
+                fact = replace(fact, confidence=best)
                 if role in NOT_WORK_ROLES:
                     others.append(fact)
                 else:
