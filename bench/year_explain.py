@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -82,11 +82,15 @@ def _replay(folder: Path, work: Path, model: str | None) -> tuple[Path, dict[str
     return work / "data", json.loads(out.read_text("utf-8"))
 
 
-def _ledger_facts(data_dir: Path) -> dict[str, list[str]]:
-    """Each chat line's recorded facts, by the line's id, as short readable strings."""
+Recorded = tuple[str, str, Decimal, str, str, str]  # section, activity, value, unit, role, status
+
+
+def _ledger_facts(data_dir: Path) -> dict[str, list[Recorded | str]]:
+    """Each chat line's recorded facts by the line's id; a line with none gets its intent and
+    status as a string."""
     db = next(data_dir.rglob("*.sqlite*"), None) or next(data_dir.rglob("*.db"))
     engine = create_engine(f"sqlite:///{db}")
-    found: dict[str, list[str]] = defaultdict(list)
+    found: dict[str, list[Recorded | str]] = defaultdict(list)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -98,14 +102,38 @@ def _ledger_facts(data_dir: Path) -> dict[str, list[str]]:
             if section is None:
                 found[mid].append(f"<{intent} {mstatus}>")
             else:
-                flag = "" if fstatus == "active" else f" [{fstatus}]"
-                found[mid].append(
-                    f"{section} {activity} {Decimal(str(value)).normalize():f}{unit} {role}{flag}"
-                )
+                number = Decimal(str(value)).normalize()
+                found[mid].append((section, activity, number, unit, role, fstatus))
     return found
 
 
-def explain(folder: Path, model: str | None) -> str:
+def _show(recorded: Recorded | str) -> str:
+    if isinstance(recorded, str):
+        return recorded
+    section, activity, value, unit, role, status = recorded
+    flag = "" if status == "active" else f" [{status}]"
+    return f"{section} {activity} {value:f}{unit} {role}{flag}"
+
+
+def _outcome(
+    recorded: list[Recorded | str], section: str, value: Decimal, unit: str, names: set[str]
+) -> str:
+    """What became of one labelled contribution: `right` (the figure's section, value and unit
+    under the activity the figure's other lines mostly got), `other name`, `wrong value`,
+    `other section`, or `no fact` (chatter, not understood, a question)."""
+    facts = [r for r in recorded if not isinstance(r, str)]
+    if not facts:
+        return "no fact"
+    here = [r for r in facts if r[0] == section]
+    if not here:
+        return "other section"
+    same = [r for r in here if _figure(r[2], r[3]) == (value, unit)]
+    if not same:
+        return "wrong value"
+    return "right" if any(r[1] in names for r in same) else "other name"
+
+
+def explain(folder: Path, model: str | None, tally: Counter[str]) -> str:
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
     chat = [json.loads(line) for line in (folder / "chat.jsonl").read_text("utf-8").splitlines()]
     with tempfile.TemporaryDirectory(prefix="taizhang-explain-") as tmp:
@@ -116,23 +144,46 @@ def explain(folder: Path, model: str | None) -> str:
         for fact in section.get("facts") or []:
             drafted[section["id"]].append(f"{fact.get('label')} {fact['value']}{fact['unit']}")
     lines = [f"# {folder.name}"]
+    mine: Counter[str] = Counter()
     for figure in expected:
         value, unit = _figure(figure["value"], figure["unit"])
         name = f"{figure['section']} {figure['activity']} {figure['value']}{figure['unit']}"
         lines.append(f"\n## {name} ({figure.get('kind')})")
         lines.append("draft: " + "; ".join(drafted.get(figure["section"], [])))
-        for line in chat:
-            for c in line.get("contrib") or []:
-                if (
-                    c.get("extra")
-                    or c["section"] != figure["section"]
-                    or c["activity"] != figure["activity"]
-                ):
-                    continue
-                if _figure(c["value"], c["unit"])[1] != unit:
-                    continue
-                got = " | ".join(facts.get(line["id"], ["<not stored>"]))
-                lines.append(f"- {c['value']}{c['unit']} ← {line['text']!r}\n    ledger: {got}")
+        behind = [
+            (line, c)
+            for line in chat
+            for c in line.get("contrib") or []
+            if not c.get("extra")
+            and c["section"] == figure["section"]
+            and c["activity"] == figure["activity"]
+            and _figure(c["value"], c["unit"])[1] == unit
+        ]
+        # The activity most of the figure's lines were recorded under: the one the draft sums.
+        names: Counter[str] = Counter(
+            r[1]
+            for line, c in behind
+            for r in facts.get(line["id"], [])
+            if not isinstance(r, str)
+            and r[0] == figure["section"]
+            and _figure(r[2], r[3]) == _figure(c["value"], c["unit"])
+        )
+        usual = {names.most_common(1)[0][0]} if names else set()
+        for line, c in behind:
+            got = facts.get(line["id"], ["<not stored>"])
+            amount = _figure(c["value"], c["unit"])
+            outcome = (
+                "correction"
+                if amount[0] < 0
+                else _outcome(got, figure["section"], amount[0], amount[1], usual)
+            )
+            mine[outcome] += 1
+            lines.append(
+                f"- {c['value']}{c['unit']} [{outcome}] ← {line['text']!r}\n"
+                f"    ledger: {' | '.join(_show(r) for r in got)}"
+            )
+    tally.update(mine)
+    lines.insert(1, "outcomes: " + json.dumps(dict(mine.most_common()), ensure_ascii=False))
     return "\n".join(lines) + "\n"
 
 
@@ -142,7 +193,9 @@ def main() -> None:
     args.add_argument("--model-dir", default=None)
     args.add_argument("-o", "--output", type=Path)
     opts = args.parse_args()
-    out = "".join(explain(folder, opts.model_dir) for folder in opts.folders)
+    tally: Counter[str] = Counter()
+    out = "".join(explain(folder, opts.model_dir, tally) for folder in opts.folders)
+    print(json.dumps({"outcomes": dict(tally.most_common())}, ensure_ascii=False))
     if opts.output:
         opts.output.write_text(out, "utf-8")
     else:
