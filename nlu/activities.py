@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ _FILLER = cue("filler")
 _COUNT = re.compile(_DIGITS.pattern + r"[次件场个人份名起条张处户家期篇项]?")
 _MAX_NEW_NAME = 10
 _NEAR = 8  # the words just before a number say most about what it counts
+_MIN_WORK_SHARE = 0.5  # a new name more than this much made of the catalogue's words of work
 
 
 @dataclass(frozen=True)
@@ -125,14 +127,38 @@ def _words(text: str) -> str:
     return re.sub(r"[^一-龥A-Za-z]", "", words)
 
 
+@lru_cache(maxsize=1)
+def _work_pairs() -> frozenset[str]:
+    """Every pair of characters in the catalogue's names and phrases: the vocabulary of work."""
+    return frozenset(
+        pair
+        for activity in catalogue()
+        for p in (activity.name, *activity.phrases)
+        for pair in _bigrams(p)
+    )
+
+
+def _work_share(name: str) -> float:
+    """The share of a name's characters inside a pair the catalogue uses for work: "开罚单" is
+    all work words, "周周跟谭队出去" or "解怎么用法制思维大概" (stray words before a head count)
+    hardly any."""
+    covered: set[int] = set()
+    pairs = _work_pairs()
+    for i in range(len(name) - 1):
+        if name[i : i + 2] in pairs:
+            covered.update((i, i + 1))
+    return len(covered) / len(name) if name else 0.0
+
+
 def new_name(context: Context, fallback: str, unit: str = "") -> str:
     """A reviewable name for work the catalogue does not hold: the words before the number
-    without time words and fillers ("开了罚单9张" -> "开罚单"), else the clause's words; never
+    without time words and fillers ("开了罚单9张" -> "开罚单"), else the clause's words, when
+    more than half of them are words of work (a draft must not state "龙河沿线3次"); never
     a catalogued name for a unit it does not count (that would read "组织干部学法2个"), so
     the last resort is the old name with the unit ("开展普法宣传活动（个）")."""
     for text in (context.left, context.clause):
         words = _words(text)[-_MAX_NEW_NAME:]
-        if len(words) >= 2:
+        if len(words) >= 2 and _work_share(words) > _MIN_WORK_SHARE:
             return words
     return f"{fallback}（{unit}）" if unit else fallback
 

@@ -95,6 +95,20 @@ def test_context_and_new_names_come_from_the_words_before_the_number():
     assert new_name(Context("5", "", ""), "开展普法宣传活动", "个") == "开展普法宣传活动（个）"
 
 
+def test_a_new_name_of_stray_words_gives_way_to_the_old_name_with_its_unit():
+    """Words before a number that name no work ("周三周四跟谭队出去5趟", a place, the end of a
+    run-on sentence) never become an activity a draft would state."""
+    for text, number in (
+        ("周三周四跟谭队出去5趟", "5"),
+        ("汛期河道巡查，龙河沿线3次", "3"),
+        ("讲的是牧区矛盾化解怎么用法制思维大概48人参加", "48"),
+    ):
+        context = context_at(text, text.index(number))
+        assert new_name(context, "开展执法检查", "趟") == "开展执法检查（趟）", text
+    text = "今天在场镇占道经营巡了5趟"  # mostly words of work: kept for review
+    assert new_name(context_at(text, text.index("5")), "开展执法检查", "趟") == "场镇占道经营巡"
+
+
 @pytest.fixture(scope="module")
 def chooser(tmp_path_factory) -> ActivityChooser:
     """The chooser of the trained model (`taizhang train`), read from its archive."""
