@@ -96,12 +96,12 @@ def test_context_and_new_names_come_from_the_words_before_the_number():
 
 
 def test_a_new_name_of_stray_words_gives_way_to_the_old_name_with_its_unit():
-    """Words before a number that name no work ("周三周四跟谭队出去5趟", a place, the end of a
-    run-on sentence) never become an activity a draft would state."""
+    """Words before a number that name no work ("周三周四跟谭队出去5趟", a place, a voice
+    input's run-on) never become an activity a draft would state."""
     for text, number in (
         ("周三周四跟谭队出去5趟", "5"),
         ("汛期河道巡查，龙河沿线3次", "3"),
-        ("讲的是牧区矛盾化解怎么用法制思维大概48人参加", "48"),
+        ("今天下午班子成员搞了个专题言讨围绕5次", "5"),
     ):
         context = context_at(text, text.index(number))
         assert new_name(context, "开展执法检查", "趟") == "开展执法检查（趟）", text
