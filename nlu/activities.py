@@ -160,9 +160,9 @@ def new_name(context: Context, fallback: str, unit: str = "") -> str:
     """A reviewable name for work the catalogue does not hold: the words before the number
     without time words and fillers ("开了罚单9张" -> "开罚单"), else the clause's words, when
     more than half of them are words of work or the name ends in one (a draft must not state
-    "龙河沿线3次"); never
-    a catalogued name for a unit it does not count (that would read "组织干部学法2个"), so
-    the last resort is the old name with the unit ("开展普法宣传活动（个）")."""
+    "龙河沿线3次"); never a catalogued name for a unit it does not count (that would read
+    "组织干部学法2个"), so the last resort is the old name with the unit
+    ("开展普法宣传活动（个）")."""
     for text in (context.left, context.clause):
         words = _words(text)[-_MAX_NEW_NAME:]
         if len(words) >= 2 and (_work_share(words) > _MIN_WORK_SHARE or _ends_in_work(words)):

@@ -410,7 +410,7 @@ class FactModels:
         if rows:
             scores = self.quantities.scores(rows)
             for quantity, row in zip(analysis.quantities, scores, strict=True):
-                label, sure, best = reading_of(row, self.quantities.classes)
+                label, sure, confidence = reading_of(row, self.quantities.classes)
                 if label == NONE or sure < self.number_floor:
                     continue  # not work, or no reading the model stands behind
                 role, _, section = label.partition(":")
@@ -422,7 +422,7 @@ class FactModels:
                 )
                 if fact is None:
                     continue
-                fact = replace(fact, confidence=best)
+                fact = replace(fact, confidence=confidence)
                 if role in NOT_WORK_ROLES:
                     others.append(fact)
                 else:

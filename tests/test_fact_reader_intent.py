@@ -72,3 +72,17 @@ def test_the_number_model_moves_the_intent_only_when_it_is_sure(intent, role, co
 def test_promotion_is_off_by_default():
     floor = LearnedFactReader.get_default_config()["promote_floor"]
     assert decide("out_of_scope", OneReading("new", 0.999), floor) == "out_of_scope"
+
+
+def test_a_number_is_read_role_first():
+    """Work done spread over several sections outweighs `none` as its likeliest single label:
+    "采伐1件" is work, of the likeliest section, with that label's own probability."""
+    from nlu.fact_model import reading_of
+
+    classes = ["none", "new:functions", "new:rules", "new:enforcement", "part"]
+    label, role_probability, confidence = reading_of([0.37, 0.25, 0.2, 0.13, 0.05], classes)
+    assert label == "new:functions"
+    assert role_probability == pytest.approx(0.58) and confidence == pytest.approx(0.25)
+    # a number the model calls no work as a whole stays no work
+    label, role_probability, _ = reading_of([0.6, 0.15, 0.1, 0.1, 0.05], classes)
+    assert label == "none" and role_probability == pytest.approx(0.6)
