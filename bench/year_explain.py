@@ -13,74 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from year_replay import ROOT, _figure  # noqa: E402
-
-
-def _replay(folder: Path, work: Path, model: str | None) -> tuple[Path, dict[str, Any]]:
-    """The year replayed into `work` (as year_replay does); the ledger's path and the draft."""
-    chat = [json.loads(line) for line in (folder / "chat.jsonl").read_text("utf-8").splitlines()]
-    year = max(
-        (int(line["time"][:4]) for line in chat if not line.get("outside_year")),
-        key=[int(line["time"][:4]) for line in chat].count,
-    )
-    town = chat[0]["room"].removesuffix("法治工作群")
-    stripped = work / "chat.jsonl"
-    stripped.write_text(
-        "".join(
-            json.dumps(
-                {k: line[k] for k in ("id", "time", "room", "sender", "text")}, ensure_ascii=False
-            )
-            + "\n"
-            for line in chat
-        ),
-        "utf-8",
-    )
-    env = {**os.environ, "TAIZHANG_DATA_DIR": str(work / "data")}
-    if model:
-        env["TAIZHANG_MODEL_DIR"] = model
-    cli = [sys.executable, "-m", "bot.cli"]
-    subprocess.run(
-        [*cli, "replay", str(stripped), "--town", town],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    out = work / "report.json"
-    subprocess.run(
-        [
-            *cli,
-            "report",
-            "--year",
-            str(year),
-            "--town",
-            town,
-            "--format",
-            "json",
-            "-o",
-            str(out),
-            "--as-of",
-            f"{year + 1}-01-15",
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return work / "data", json.loads(out.read_text("utf-8"))
-
+from year_replay import _figure, replay_year  # noqa: E402
 
 Recorded = tuple[str, str, Decimal, str, str, str]  # section, activity, value, unit, role, status
 
@@ -135,10 +77,9 @@ def _outcome(
 
 def explain(folder: Path, model: str | None, tally: Counter[str]) -> str:
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
-    chat = [json.loads(line) for line in (folder / "chat.jsonl").read_text("utf-8").splitlines()]
     with tempfile.TemporaryDirectory(prefix="taizhang-explain-") as tmp:
-        data_dir, report = _replay(folder, Path(tmp), model)
-        facts = _ledger_facts(data_dir)
+        chat, _, report = replay_year(folder, Path(tmp), model)
+        facts = _ledger_facts(Path(tmp) / "data")
     drafted: dict[str, list[str]] = defaultdict(list)
     for section in report["sections"]:
         for fact in section.get("facts") or []:

@@ -78,61 +78,68 @@ def supported_values(chat: list[dict[str, Any]], year: int) -> dict[tuple[str, s
     return values
 
 
-def run_year(folder: Path, model: str | None) -> dict[str, Any]:
-    expected = json.loads((folder / "expected.json").read_text("utf-8"))
+def replay_year(
+    folder: Path, work: Path, model: str | None
+) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+    """The year's chat (contributions stripped) replayed into a fresh ledger under `work`
+    (its data folder is `work / "data"`): the chat as written, its year and the JSON draft."""
     chat = [json.loads(line) for line in (folder / "chat.jsonl").read_text("utf-8").splitlines()]
     year = max(
         (int(line["time"][:4]) for line in chat if not line.get("outside_year")),
         key=[int(line["time"][:4]) for line in chat].count,
     )
     town = chat[0]["room"].removesuffix("法治工作群")
+    stripped = work / "chat.jsonl"
+    stripped.write_text(
+        "".join(
+            json.dumps(
+                {k: line[k] for k in ("id", "time", "room", "sender", "text")},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for line in chat
+        ),
+        "utf-8",
+    )
+    env = {**os.environ, "TAIZHANG_DATA_DIR": str(work / "data")}
+    if model:
+        env["TAIZHANG_MODEL_DIR"] = model
+    taizhang = [sys.executable, "-m", "bot.cli"]
+    subprocess.run(
+        [*taizhang, "replay", str(stripped), "--town", town],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    out = work / "report.json"
+    subprocess.run(
+        [
+            *taizhang,
+            "report",
+            "--year",
+            str(year),
+            "--town",
+            town,
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--as-of",
+            f"{year + 1}-01-15",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return chat, year, json.loads(out.read_text("utf-8"))
+
+
+def run_year(folder: Path, model: str | None) -> dict[str, Any]:
+    expected = json.loads((folder / "expected.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory(prefix="taizhang-year-") as tmp:
-        work = Path(tmp)
-        stripped = work / "chat.jsonl"
-        stripped.write_text(
-            "".join(
-                json.dumps(
-                    {k: line[k] for k in ("id", "time", "room", "sender", "text")},
-                    ensure_ascii=False,
-                )
-                + "\n"
-                for line in chat
-            ),
-            "utf-8",
-        )
-        env = {**os.environ, "TAIZHANG_DATA_DIR": str(work / "data")}
-        if model:
-            env["TAIZHANG_MODEL_DIR"] = model
-        taizhang = [sys.executable, "-m", "bot.cli"]
-        subprocess.run(
-            [*taizhang, "replay", str(stripped), "--town", town],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        out = work / "report.json"
-        subprocess.run(
-            [
-                *taizhang,
-                "report",
-                "--year",
-                str(year),
-                "--town",
-                town,
-                "--format",
-                "json",
-                "-o",
-                str(out),
-                "--as-of",
-                f"{year + 1}-01-15",
-            ],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        report = json.loads(out.read_text("utf-8"))
+        chat, year, report = replay_year(folder, Path(tmp), model)
     drafted: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for section in report["sections"]:
         for fact in section.get("facts") or []:
