@@ -30,8 +30,7 @@ Recorded = tuple[str, str, Decimal, str, str, str]  # section, activity, value, 
 def _ledger_facts(data_dir: Path) -> dict[str, list[Recorded | str]]:
     """Each chat line's recorded facts by the line's id; a line with none gets its intent and
     status as a string."""
-    db = next(data_dir.rglob("*.sqlite*"), None) or next(data_dir.rglob("*.db"))
-    engine = create_engine(f"sqlite:///{db}")
+    engine = create_engine(f"sqlite:///{data_dir / 'taizhang.sqlite3'}")  # settings' default
     found: dict[str, list[Recorded | str]] = defaultdict(list)
     with engine.connect() as conn:
         rows = conn.execute(
