@@ -56,8 +56,10 @@ from bot.settings import Settings
 from bot.spool import is_database_unavailable
 from bot.storage.messages import find_message, lock_message, stored_messages
 from bot.storage.models import Message, MessageStatus, Person, Room, Town
+from bot.storage.outsized import Outsized, outsized
 from bot.storage.questions import open_question
 from bot.storage.registry import ensure_person, find_person, find_room
+from bot.storage.units import display
 from nlu.result import Fact, ParseResult
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ UNADDRESSED_INTENTS = frozenset({"log_activity", "correct_last"})
 UNSURE_IMPORTED_NOTE = "[unsure: imported, not asked]"
 # A summary's totals the ledger holds nothing of (actions/recaps.unposted_of): proposed as work.
 UNPOSTED_NOTE = "summary of work the ledger lacks for"
+OUTSIZED_NOTE = "[as large as the year so far: a running total?]"
 
 T = TypeVar("T")
 
@@ -502,6 +505,11 @@ class Dispatcher:
         totals_only = result.intent == "log_activity" and not result.work
         if totals_only and not running_totals.quoted(result, ""):
             return self._not_understood(result, msg, addressed, now)
+        if result.intent == "log_activity" and unposted is None:
+            big = self._outsized(session, town_id, result)
+            if big:  # "执法检查220次" against 35次 in 12 records: quoted, or real?
+                message.note = " ".join(filter(None, [OUTSIZED_NOTE, message.note]))
+                return self._ask_outsized(result, big, msg, now)
         if result.intent == "log_activity" and (unposted is not None or self._unsure(result)):
             if msg.live:
                 return self._ask(result, msg, now)
@@ -539,6 +547,30 @@ class Dispatcher:
         """A work fact the model gives less than the threshold: ask before logging it."""
         threshold = self.settings.fact_confidence_threshold
         return any(fact.confidence < threshold for fact in result.work)
+
+    def _outsized(self, session: Session, town_id: int, result: ParseResult) -> list[Outsized]:
+        min_records, over_largest = plausibility.year_to_date_thresholds()
+        return outsized(
+            session, town_id, result.work, min_records=min_records, over_largest=over_largest
+        )
+
+    def _ask_outsized(
+        self, result: ParseResult, big: list[Outsized], msg: IncomingMessage, now: datetime
+    ) -> Outcome:
+        """A figure as large as the year so far is asked about like an unsure one, naming
+        what the ledger holds; an imported one waits for review (never added unasked)."""
+        if not msg.live:
+            return self._outcome(MessageStatus.NOT_UNDERSTOOD, [], msg)
+        items, when = describe(list(result.work), now.date())
+        first = big[0]
+        question = replies.text(
+            "ask.outsized",
+            items=items + when,
+            activity=first.fact.activity,
+            records=first.records,
+            ledger=display(first.ledger, first.unit),
+        )
+        return self._outcome(MessageStatus.ASKED, [question], msg)
 
     def _ask(self, result: ParseResult, msg: IncomingMessage, now: datetime) -> Outcome:
         """ "是记为…吗？": nothing is logged until the sender answers (actions/confirm.py).

@@ -55,6 +55,13 @@ def limits() -> dict[str, Any]:
     return yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")) or {}
 
 
+def year_to_date_thresholds() -> tuple[int, Decimal]:
+    """(fewest earlier records, how many times the largest of them) beyond which a new figure
+    that reaches the year's sum so far reads like a quoted running total (bot.storage.outsized)."""
+    table = limits().get("year_to_date") or {}
+    return int(table.get("min_records", 5)), Decimal(str(table.get("over_largest", 2)))
+
+
 def limit_for(unit: str) -> Decimal:
     table = limits()
     if unit in (table.get("units") or {}):

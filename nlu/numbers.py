@@ -87,6 +87,17 @@ def _written_as() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _people_before() -> dict[str, tuple[str, ...]]:
+    """Words for people that, right after a measure word, make its number a head count
+    (units.yml `people_before`): 40个学生 is 40 人."""
+    return {
+        str(name): tuple(str(word) for word in spec["people_before"])
+        for name, spec in _unit_config()["units"].items()
+        if spec and spec.get("people_before")
+    }
+
+
+@lru_cache(maxsize=1)
 def units() -> dict[str, UnitInfo]:
     """Every known unit with its kind and how it converts for summing."""
     result: dict[str, UnitInfo] = {}
@@ -275,6 +286,17 @@ _INCIDENT_AFTER_YIQI = re.compile(
 _INCIDENT_BEFORE_YIQI = re.compile(rf"({cue_source('incident_before_yiqi')})$")
 _NO_UNIT_STOP = set("点时年月日号楼层室路街巷弄组村届级岁栋幢单:-/.~")
 _ID_CONTEXT = re.compile(rf"({cue_source('id_context')})\D{{0,3}}[\d\s\-]*$")
+# "石坝村、新店村各调处1件", "3个村各开展1场", "两家餐馆…，各罚款2000元": every item named or
+# counted before 各 did that much. 各 must stand just before the number; as a determiner (各类,
+# 各村, 各部门) it names no items.
+_EACH_BEFORE_NUMBER = re.compile(
+    r"各(?![类村部级种地个位家项单乡镇社组有自方界式样行族条处科站所口户])[^，,。；;：:\s！!？?]{0,4}$"
+)
+_ITEM = r"[^，,。；;：:\s！!？?、和及与各]{1,12}"
+_NAMED_ITEMS = re.compile(rf"{_ITEM}(?:[、和及与]{_ITEM})+")
+_COUNTED_ITEMS = re.compile(r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位]")
+_ITEM_SEPARATORS = re.compile(r"[、和及与]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?\s]")
 _PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户1份: a rate, not work done
 # 连续两天 / 为期3天: how long the work lasted, not an amount of work
 _DURATION_CONTEXT = re.compile(rf"(?:{cue_source('duration')})$")
@@ -416,10 +438,35 @@ def _to_quantity(
         value = _chinese_to_float(cn)
         if value is None:
             return None
+    value *= _each_of(norm, start)
     unit = _written_as().get(unit, unit) if unit else unit  # 四十来个人 -> 人
+    if unit and norm.startswith(_people_before().get(unit, ()), end):  # 40个学生 -> 人
+        unit = "人"
     return Quantity(
         start, end, value, unit, text[start:end], number_end, approx=approx, unit_start=unit_start
     )
+
+
+def _each_of(norm: str, start: int) -> int:
+    """How many items the number counts for: 2 in "石坝村、新店村各调处1件", 3 in "3个村各开展1场"
+    (the contract's reading of 各), else 1. The items are looked for in the clause of 各 and
+    the one before it; the nearest list or count wins."""
+    each = _EACH_BEFORE_NUMBER.search(norm, max(0, start - 6), start)
+    if each is None:
+        return 1
+    window_start = each.start()
+    for _ in range(2):  # back to the start of the previous clause
+        breaks = list(_CLAUSE_BREAK.finditer(norm, 0, max(0, window_start - 1)))
+        window_start = breaks[-1].end() if breaks else 0
+    window = norm[window_start : each.start()]
+    found: list[tuple[int, int]] = []
+    for named in _NAMED_ITEMS.finditer(window):
+        found.append((named.end(), len(_ITEM_SEPARATORS.findall(named.group(0))) + 1))
+    for counted in _COUNTED_ITEMS.finditer(window):
+        items = counted.group(1)
+        number = int(items) if items.isdigit() else int(_chinese_to_float(items) or 1)
+        found.append((counted.end(), number))
+    return max(found)[1] if found else 1
 
 
 def _head_count(norm: str, text: str, match: re.Match[str]) -> Quantity | None:

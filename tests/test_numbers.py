@@ -30,6 +30,10 @@ def only(text: str) -> tuple[float, str | None]:
         ("调了仨", 3, None),  # 仨 = 三个: the unit is the activity's own
         ("俩人来咨询", 2, "人"),
         ("泄露3个人信息", 3, "个"),  # 个人信息 is no head count
+        ("来了40个学生", 40, "人"),  # 个 before a word for people (units.yml people_before)
+        ("二十多个村干部参加", 20, "人"),
+        ("走访了3个村", 3, "个"),  # 个村 counts villages, not people
+        ("建成法治文化广场1个", 1, "个"),
         ("来了二十多个姐妹", 20, "个"),  # the unit as written (docs/corpus-contract.md)
         ("规范摊位34个", 34, "个"),  # 个 of things stays 个
         ("面积约400平方", 400, "平方"),
@@ -89,6 +93,24 @@ def only(text: str) -> tuple[float, str | None]:
 )
 def test_values_and_units(text: str, value: float, unit: str | None) -> None:
     assert only(text) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("石坝村、新店村各调处1件", 2, "件"),  # every item named before 各 did it (contract)
+        ("白岩村和茶园村各搞了一场普法", 2, "场"),
+        ("3个村各开展1场", 3, "场"),
+        ("两家餐馆违规排放油烟，各罚款2000元", 4000, "元"),  # counted in the clause before
+        ("律师去了白荡村和湾里村坐班，接待咨询各3人", 6, "人"),
+        ("排查出土地、婚姻家庭、邻里纠纷等各类矛盾12件", 12, "件"),  # 各类 names no items
+        ("信息员、镇直各部门业务骨干共32人参训", 32, "人"),
+        ("各村都搞了一场", 1, "场"),  # no items named or counted
+    ],
+)
+def test_items_before_each_multiply_the_last_number(text: str, value: float, unit: str) -> None:
+    last = find_quantities(text)[-1]
+    assert (last.value, last.unit) == (pytest.approx(value), unit)
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,6 @@ CHANNEL = "wechaty"
 Handler = Callable[[IncomingMessage], list[Reply]]
 
 
-
 @dataclass(frozen=True)
 class ChannelTimings:
     """How patient the channel is; tests shrink these, production keeps the defaults."""

@@ -123,10 +123,7 @@ def town_plan(
 
 
 def all_plans(session: Session, settings: Settings, channel: str | None = "wechaty") -> list:
-    return [
-        town_plan(session, settings, town, channel)
-        for town in schedule.all_towns(session)
-    ]
+    return [town_plan(session, settings, town, channel) for town in schedule.all_towns(session)]
 
 
 def set_schedule(session: Session, town: Town, **changes) -> TownSchedule:

@@ -101,5 +101,3 @@ class PostgresLeaderLock:
             with contextlib.suppress(Exception):
                 self._conn.close()
         self._conn = None
-
-

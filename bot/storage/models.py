@@ -274,6 +274,8 @@ class WebUser(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     town = relationship("Town")
+
+
 class ActivityMerge(Base):
     """One merge or rename of an activity name (`taizhang activities merge|rename`): all facts
     named `source` became `target`, by whom and when. `fact_ids` (JSON) lists the facts that
