@@ -303,6 +303,8 @@ _DURATION_CONTEXT = re.compile(rf"(?:{cue_source('duration')})$")
 # 参加人数三十二 / 参会人数：45: a head count with no measure word is counted in 人
 _HEAD_COUNT_BEFORE = re.compile(rf"(?:{cue_source('head_count')})[:：]?\s?$")
 _MONEY_BEFORE = re.compile(rf"(?:{cue_source('money_before')})\s?$")
+# 罚了一家超市两千: a bare number closing a clause that a fine or payment opened is money too
+_MONEY_IN_CLAUSE = re.compile(rf"(?:{cue_source('money_before')})[^，,。；;：:！!？?\s]{{1,8}}$")
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 HOTLINES = frozenset(
     {"110", "119", "120", "122", "12345", "12348", "12315", "12388", "12339", "12110", "12356"}
@@ -379,7 +381,13 @@ def _to_quantity(
     if (
         unit is None
         and not match.group("pct")
-        and _MONEY_BEFORE.search(norm[max(0, start - 8) : start])
+        and (
+            _MONEY_BEFORE.search(norm[max(0, start - 8) : start])
+            or (
+                _MONEY_IN_CLAUSE.search(norm[max(0, start - 16) : start])
+                and _closes_clause(norm, match.end())
+            )
+        )
     ):
         return _money(text, match)
 
@@ -486,6 +494,12 @@ def _head_count(norm: str, text: str, match: re.Match[str]) -> Quantity | None:
     return Quantity(
         start, number_end, value, "人", text[start:number_end], number_end, unit_start=number_end
     )
+
+
+def _closes_clause(norm: str, end: int) -> bool:
+    """Nothing but punctuation, a space or 块/块钱 follows: the number ends what is said."""
+    rest = norm[end : end + 2]
+    return not rest or rest[0] in "，,。；;！!？?～~ \n" or rest.startswith("块")
 
 
 def _money(text: str, match: re.Match[str]) -> Quantity | None:

@@ -179,6 +179,19 @@ def test_no_logs_nothing_and_keeps_the_message_for_review(bot, make_message, ses
     assert asked.status == "not_understood" and "[declined by sender]" in asked.note
 
 
+def test_a_withdrawal_while_asked_withdraws_the_question_not_an_earlier_record(
+    bot, make_message, session_factory
+):
+    bot.handle(make_message("今天调解纠纷3件", message_id="earlier", time="2024-05-16T10:00:00"))
+    bot.handle(make_message("调解了几个吧", message_id="q", time="2024-05-16T10:30:00"))
+    (reply,) = bot.handle(make_message("撤回上一条", message_id="w", time="2024-05-16T10:31:00"))
+    assert "这条不记" in reply.text
+    assert message_row(session_factory, "q").status == "not_understood"
+    with session_factory() as session:
+        (fact,) = session.scalars(select(Fact)).all()
+        assert fact.status == "active" and fact.value == 3
+
+
 def test_only_the_asked_person_can_answer(bot, make_message, session_factory):
     bot.handle(make_message("调解了几个吧", message_id="q"))
     bot.handle(make_message("是", sender="li", mentions_bot=True))

@@ -98,6 +98,21 @@ def test_values_and_units(text: str, value: float, unit: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
     [
+        ("罚了一家超市两千", 2000, "元"),  # a bare number closing a clause a fine opened
+        ("罚款2起共3000", 3000, "元"),
+        ("罚了一家超市两千，教育了", 2000, "元"),
+        ("罚了两家超市", 2, "家"),
+        ("罚款的事3件", 3, "件"),
+    ],
+)
+def test_money_left_unnamed_after_a_fine(text: str, value: float, unit: str) -> None:
+    last = find_quantities(text)[-1]
+    assert (last.value, last.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
         ("石坝村、新店村各调处1件", 2, "件"),  # every item named before 各 did it (contract)
         ("白岩村和茶园村各搞了一场普法", 2, "场"),
         ("3个村各开展1场", 3, "场"),
