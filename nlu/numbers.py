@@ -8,7 +8,7 @@ ordinals, house numbers, ids) are skipped here so no later stage can mistake the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -290,11 +290,15 @@ _ID_CONTEXT = re.compile(rf"({cue_source('id_context')})\D{{0,3}}[\d\s\-]*$")
 # counted before 各 did that much. 各 must stand just before the number; as a determiner (各类,
 # 各村, 各部门) it names no items.
 _EACH_BEFORE_NUMBER = re.compile(
-    r"各(?![类村部级种地个位家项单乡镇社组有自方界式样行族条处科站所口户])[^，,。；;：:\s！!？?]{0,4}$"
+    r"各(?![类村部级种地个位家项单乡镇社组有自方界式样行族条处科站所口户庄])[^，,。；;：:\s！!？?]{0,8}$"
 )
 _ITEM = r"[^，,。；;：:\s！!？?、和及与各]{1,12}"
 _NAMED_ITEMS = re.compile(rf"{_ITEM}(?:[、和及与]{_ITEM})+")
-_COUNTED_ITEMS = re.compile(r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位]")
+_COUNTED_ITEMS = re.compile(
+    r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位起件处辆]"
+)
+# A number with its measure word ends any list before it ("东沟村2件、上寨村和南沟村各1件")
+_COUNTED_ANYTHING = re.compile(r"[0-9一二两三四五六七八九十百千万]+[^，,。；;：:\s、和及与]?")
 _ITEM_SEPARATORS = re.compile(r"[、和及与]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?\s]")
 _PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户1份: a rate, not work done
@@ -383,13 +387,12 @@ def _to_quantity(
         and not match.group("pct")
         and (
             _MONEY_BEFORE.search(norm[max(0, start - 8) : start])
-            or (
-                _MONEY_IN_CLAUSE.search(norm[max(0, start - 16) : start])
-                and _closes_clause(norm, match.end())
-            )
+            or (_paid(norm, start) and _closes_clause(norm, match.end()))
         )
     ):
-        return _money(text, match)
+        money = _money(text, match)
+        each = _each_of(norm, start)
+        return replace(money, value=money.value * each) if money and each > 1 else money
 
     unit = match.group("unit")
     approx = bool(match.group("approx"))
@@ -448,6 +451,8 @@ def _to_quantity(
             return None
     value *= _each_of(norm, start)
     unit = _written_as().get(unit, unit) if unit else unit  # 四十来个人 -> 人
+    if unit == "块" and _paid(norm, start):  # 赔了两百块: money, not signboards
+        unit = "元"
     if unit and norm.startswith(_people_before().get(unit, ()), end):  # 40个学生 -> 人
         unit = "人"
     return Quantity(
@@ -459,7 +464,7 @@ def _each_of(norm: str, start: int) -> int:
     """How many items the number counts for: 2 in "石坝村、新店村各调处1件", 3 in "3个村各开展1场"
     (the contract's reading of 各), else 1. The items are looked for in the clause of 各 and
     the one before it; the nearest list or count wins."""
-    each = _EACH_BEFORE_NUMBER.search(norm, max(0, start - 6), start)
+    each = _EACH_BEFORE_NUMBER.search(norm, max(0, start - 10), start)
     if each is None:
         return 1
     window_start = each.start()
@@ -468,7 +473,9 @@ def _each_of(norm: str, start: int) -> int:
         window_start = breaks[-1].end() if breaks else 0
     window = norm[window_start : each.start()]
     found: list[tuple[int, int]] = []
-    for named in _NAMED_ITEMS.finditer(window):
+    numbers = list(_COUNTED_ANYTHING.finditer(window))
+    after_numbers = numbers[-1].end() if numbers else 0
+    for named in _NAMED_ITEMS.finditer(window, after_numbers):
         found.append((named.end(), len(_ITEM_SEPARATORS.findall(named.group(0))) + 1))
     for counted in _COUNTED_ITEMS.finditer(window):
         items = counted.group(1)
@@ -496,10 +503,17 @@ def _head_count(norm: str, text: str, match: re.Match[str]) -> Quantity | None:
     )
 
 
+def _paid(norm: str, start: int) -> bool:
+    """A fine or a payment is named just before the number, or opens its clause."""
+    return bool(
+        _MONEY_BEFORE.search(norm[max(0, start - 8) : start])
+        or _MONEY_IN_CLAUSE.search(norm[max(0, start - 16) : start])
+    )
+
+
 def _closes_clause(norm: str, end: int) -> bool:
-    """Nothing but punctuation, a space or 块/块钱 follows: the number ends what is said."""
-    rest = norm[end : end + 2]
-    return not rest or rest[0] in "，,。；;！!？?～~ \n" or rest.startswith("块")
+    """Nothing but punctuation or a space follows: the number ends what is said."""
+    return end >= len(norm) or norm[end] in "，,。；;！!？?～~ \n"
 
 
 def _money(text: str, match: re.Match[str]) -> Quantity | None:

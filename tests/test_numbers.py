@@ -100,6 +100,8 @@ def test_values_and_units(text: str, value: float, unit: str | None) -> None:
     [
         ("罚了一家超市两千", 2000, "元"),  # a bare number closing a clause a fine opened
         ("罚款2起共3000", 3000, "元"),
+        ("牛吃了别人家的菜，赔了两百块", 200, "元"),  # 块 after a payment is money
+        ("宣传牌共二十一块", 21, "块"),
         ("罚了一家超市两千，教育了", 2000, "元"),
         ("罚了两家超市", 2, "家"),
         ("罚款的事3件", 3, "件"),
@@ -116,6 +118,9 @@ def test_money_left_unnamed_after_a_fine(text: str, value: float, unit: str) -> 
         ("石坝村、新店村各调处1件", 2, "件"),  # every item named before 各 did it (contract)
         ("白岩村和茶园村各搞了一场普法", 2, "场"),
         ("3个村各开展1场", 3, "场"),
+        ("12月下旬杉树村、新店村调委会各调处矛盾纠纷1件", 2, "件"),
+        ("发现违规放牧两起，各罚了五百", 1000, "元"),
+        ("东沟村2件、韩北村一件、上寨村和南沟村各1件", 2, "件"),  # only the items after the last count
         ("两家餐馆违规排放油烟，各罚款2000元", 4000, "元"),  # counted in the clause before
         ("律师去了白荡村和湾里村坐班，接待咨询各3人", 6, "人"),
         ("排查出土地、婚姻家庭、邻里纠纷等各类矛盾12件", 12, "件"),  # 各类 names no items
