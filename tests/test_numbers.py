@@ -120,7 +120,7 @@ def test_money_left_unnamed_after_a_fine(text: str, value: float, unit: str) -> 
         ("3个村各开展1场", 3, "场"),
         ("12月下旬杉树村、新店村调委会各调处矛盾纠纷1件", 2, "件"),
         ("发现违规放牧两起，各罚了五百", 1000, "元"),
-        ("东沟村2件、韩北村一件、上寨村和南沟村各1件", 2, "件"),  # only the items after the last count
+        ("东沟村2件、韩北村一件、上寨村和南沟村各1件", 2, "件"),  # items after the last count
         ("两家餐馆违规排放油烟，各罚款2000元", 4000, "元"),  # counted in the clause before
         ("律师去了白荡村和湾里村坐班，接待咨询各3人", 6, "人"),
         ("排查出土地、婚姻家庭、邻里纠纷等各类矛盾12件", 12, "件"),  # 各类 names no items
