@@ -73,25 +73,6 @@ _QUARTER = re.compile(
 )
 # 上周 alone (not 上周五): the week before, dated its Monday
 _LAST_WEEK = re.compile(r"上上?(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天1-7末])")
-_RELATIVE = re.compile(
-    r"大前天|前天|前日|昨天|昨日|昨晚|昨早|昨儿|昨个|今天|今日|今早|今晚|今儿|今晨|刚才|刚刚|"
-    r"明天|明日|后天|上午|下午|中午|早上|晚上|傍晚|早晨"
-)
-_RELATIVE_OFFSET = {
-    "大前天": -3,
-    "前天": -2,
-    "前日": -2,
-    "昨天": -1,
-    "昨日": -1,
-    "昨晚": -1,
-    "昨早": -1,
-    "昨儿": -1,
-    "昨个": -1,
-    "明天": 1,
-    "明日": 1,
-    "后天": 2,
-}
-_WEAK_WORDS = frozenset({"上午", "下午", "中午", "早上", "晚上", "傍晚", "早晨"})
 _WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _UNIT_START = set("件起宗场次期人名份册张条处个项户家篇万千亿%元小天批轮堂节块幅套本")
 
@@ -245,13 +226,14 @@ def find_dates(text: str, now: datetime) -> list[DateMention]:
         monday = today - timedelta(days=today.weekday() + 7 * weeks)
         add(m.start(), m.end(), monday, coarse=True)
 
-    for m in _RELATIVE.finditer(norm):
+    offsets, day_parts = _relative_words()
+    for m in _relative_pattern().finditer(norm):
         word = m.group()
         add(
             m.start(),
             m.end(),
-            today + timedelta(days=_RELATIVE_OFFSET.get(word, 0)),
-            weak=word in _WEAK_WORDS,
+            today + timedelta(days=offsets.get(word, 0)),
+            weak=word in day_parts,
         )
 
     return _without_range_ends(norm, _without_overlaps(candidates))
@@ -260,6 +242,27 @@ def find_dates(text: str, now: datetime) -> list[DateMention]:
 @lru_cache(maxsize=1)
 def _date_words() -> dict[str, Any]:
     return yaml.safe_load(DATE_WORDS_FILE.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _relative_words() -> tuple[dict[str, int], frozenset[str]]:
+    """Day words by their offset from the message's day (dates.yml `relative_days`: 昨天 -1,
+    夜来 -1, 前天 -2 …) and the parts of a day (`day_parts`: 上午, 晚上 …), which date work today
+    only when no day word names another day."""
+    words = _date_words()
+    offsets = {
+        str(word): int(offset)
+        for offset, names in words["relative_days"].items()
+        for word in names
+    }
+    day_parts = frozenset(str(word) for word in words["day_parts"])
+    return offsets, day_parts
+
+
+@lru_cache(maxsize=1)
+def _relative_pattern() -> re.Pattern[str]:
+    offsets, day_parts = _relative_words()
+    return re.compile(_alternation([*offsets, *day_parts]))
 
 
 @lru_cache(maxsize=1)

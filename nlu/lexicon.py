@@ -66,7 +66,7 @@ def section_problems(path: Path = SECTIONS_FILE) -> list[cues.Problem]:
 
 DATE_WORD_LISTS = (
     "holiday_period", "recent_holiday", "weekend", "last_weekend", "last_month", "range_joiners",
-    "not_day_after",
+    "not_day_after", "day_parts",
 )  # fmt: skip
 
 
@@ -96,6 +96,18 @@ def date_word_problems(path: Path = DATE_WORDS_FILE) -> list[cues.Problem]:
             continue
         twice = sorted({w for w in words if words.count(w) > 1})
         found += [("date_word_twice", key, w) for w in twice]
+    relative = data.get("relative_days")
+    if not isinstance(relative, dict) or not relative:
+        found.append(("date_words_missing", "relative_days", ""))
+        relative = {}
+    seen: set[str] = set()
+    for offset, words in relative.items():
+        key = f"relative_days/{offset}"
+        if not isinstance(offset, int) or not words or not isinstance(words, list):
+            found.append(("date_words_empty", key, ""))
+            continue
+        found += [("date_word_twice", key, w) for w in words if w in seen]
+        seen.update(words)
     days = data.get("recent_holiday_days")
     if not isinstance(days, int) or days < 1:
         found.append(("date_words_missing", "recent_holiday_days", str(days)))

@@ -292,13 +292,13 @@ _ID_CONTEXT = re.compile(rf"({cue_source('id_context')})\D{{0,3}}[\d\s\-]*$")
 _EACH_BEFORE_NUMBER = re.compile(
     r"各(?![类村部级种地个位家项单乡镇社组有自方界式样行族条处科站所口户庄])[^，,。；;：:\s！!？?]{0,8}$"
 )
-_ITEM = r"[^，,。；;：:\s！!？?、和及与各]{1,12}"
+_ITEM = r"[\u4e00-\u9fff][^，,。；;：:\s！!？?、和及与各]{0,7}"  # "2、" is a list marker
 _NAMED_ITEMS = re.compile(rf"{_ITEM}(?:[、和及与]{_ITEM})+")
 _COUNTED_ITEMS = re.compile(
     r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位起件处辆]"
 )
 # A number with its measure word ends any list before it ("东沟村2件、上寨村和南沟村各1件")
-_COUNTED_ANYTHING = re.compile(r"[0-9一二两三四五六七八九十百千万]+[^，,。；;：:\s、和及与]?")
+_COUNTED_ANYTHING = re.compile(r"[0-9一二两三四五六七八九十百千万]+[件起宗场次个人份处条家户名位项]")
 _ITEM_SEPARATORS = re.compile(r"[、和及与]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?\s]")
 _PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户1份: a rate, not work done

@@ -79,6 +79,8 @@ def test_broken_date_words_are_each_reported(tmp_path):
     data["holidays"]["National Day"] = []
     data["weekend"] = data["weekend"] + data["weekend"][:1]
     del data["range_joiners"]
+    data["relative_days"][-1] = data["relative_days"][-1] + ["前天"]  # already -2
+    data["relative_days"][5] = []
     path = tmp_path / "dates.yml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     found = {(key, where) for key, where, _ in date_word_problems(path)}
@@ -88,6 +90,8 @@ def test_broken_date_words_are_each_reported(tmp_path):
         ("date_words_missing", "holidays/National Day"),
         ("date_word_twice", "weekend"),
         ("date_words_missing", "range_joiners"),
+        ("date_word_twice", "relative_days/-1"),
+        ("date_words_empty", "relative_days/5"),
     }
     assert date_word_problems() == []
 
