@@ -298,7 +298,9 @@ _COUNTED_ITEMS = re.compile(
     r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位起件处辆]"
 )
 # A number with its measure word ends any list before it ("东沟村2件、上寨村和南沟村各1件")
-_COUNTED_ANYTHING = re.compile(r"[0-9一二两三四五六七八九十百千万]+[件起宗场次个人份处条家户名位项]")
+_COUNTED_ANYTHING = re.compile(
+    r"[0-9一二两三四五六七八九十百千万]+[件起宗场次个人份处条家户名位项]"
+)
 _ITEM_SEPARATORS = re.compile(r"[、和及与]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?\s]")
 _PER_CONTEXT = re.compile(r"每[^\d，。,；;\s]{0,3}$")  # 每周1次 / 每户1份: a rate, not work done
