@@ -22,8 +22,8 @@ REQUIRED = (
     "period_year", "period_quarter", "period_month", "period_week", "uncovered", "retract",
     "correction", "report", "help", "greet", "thanks", "ack", "meeting", "forward",
     "person_words", "helping_verb", "ordinal_event", "filler", "not_an_amount",
-    "incident_after_yiqi", "incident_before_yiqi", "id_context", "duration", "head_count",
-    "money_before",
+    "incident_after_yiqi", "incident_before_yiqi", "settled_before_yiqi", "id_context", "duration",
+    "head_count", "money_before",
 )  # fmt: skip
 
 

@@ -284,6 +284,7 @@ _INCIDENT_AFTER_YIQI = re.compile(
 )
 # ... or when an incident comes right before it: 调节邻里纠纷一起
 _INCIDENT_BEFORE_YIQI = re.compile(rf"({cue_source('incident_before_yiqi')})$")
+_SETTLED_BEFORE_YIQI = re.compile(rf"({cue_source('settled_before_yiqi')})$")
 _NO_UNIT_STOP = set("点时年月日号楼层室路街巷弄组村届级岁栋幢单:-/.~")
 _ID_CONTEXT = re.compile(rf"({cue_source('id_context')})\D{{0,3}}[\d\s\-]*$")
 # "石坝村、新店村各调处1件", "3个村各开展1场", "两家餐馆…，各罚款2000元": every item named or
@@ -439,6 +440,10 @@ def _to_quantity(
             and unit == "起"
             and not _INCIDENT_AFTER_YIQI.match(norm, end)
             and not _INCIDENT_BEFORE_YIQI.search(norm, max(0, start - 4), start)
+            and not (
+                _SETTLED_BEFORE_YIQI.search(norm, max(0, start - 5), start)
+                and _closes_clause(norm, end)
+            )
         ):
             return None  # 一起 = together
         if all(ch in "十百千万亿拾佰仟" for ch in cn) and cn not in ("十", "拾") and not approx:

@@ -98,6 +98,7 @@ def test_values_and_units(text: str, value: float, unit: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
     [
+        ("下午又调了一起", 1, "起"),  # a settling verb before 一起 closing its clause: a count
         ("罚了一家超市两千", 2000, "元"),  # a bare number closing a clause a fine opened
         ("罚款2起共3000", 3000, "元"),
         ("牛吃了别人家的菜，赔了两百块", 200, "元"),  # 块 after a payment is money
@@ -107,7 +108,7 @@ def test_values_and_units(text: str, value: float, unit: str | None) -> None:
         ("罚款的事3件", 3, "件"),
     ],
 )
-def test_money_left_unnamed_after_a_fine(text: str, value: float, unit: str) -> None:
+def test_words_around_a_number_supply_its_unit(text: str, value: float, unit: str) -> None:
     last = find_quantities(text)[-1]
     assert (last.value, last.unit) == (pytest.approx(value), unit)
 
@@ -192,6 +193,7 @@ def test_a_plus_before_the_measure_word_is_at_least_that_many() -> None:
         "70岁老人",
         "大家一起学习",
         "纠纷一起来处理",
+        "调好了一起去吃饭",  # 一起 with more of its clause after it: together
         "记录表能发我一份吗",
         "给我一份",
         "走进千家万户",
