@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,7 @@ def run_year(folder: Path, model: str | None) -> dict[str, Any]:
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory(prefix="taizhang-year-") as tmp:
         chat, year, report = replay_year(folder, Path(tmp), model)
+        held = held_for_review(Path(tmp) / "data" / "taizhang.sqlite3")
     drafted: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for section in report["sections"]:
         for fact in section.get("facts") or []:
@@ -178,6 +180,20 @@ def run_year(folder: Path, model: str | None) -> dict[str, Any]:
         "draft_figures": sum(len(v) for v in drafted.values()),
         "unsupported": unsupported,
         "unsupported_in_labelled_kinds": wrong,
+        "held_for_review": held,
+    }
+
+
+def held_for_review(ledger: Path) -> dict[str, int]:
+    """How many messages the replay left for review, and of those how many because a figure
+    was as large as the year so far (bot.dispatcher.OUTSIZED_NOTE)."""
+    from bot.dispatcher import OUTSIZED_NOTE
+
+    with sqlite3.connect(ledger) as conn:
+        rows = conn.execute("SELECT note FROM messages WHERE status = 'not_understood'").fetchall()
+    return {
+        "not_understood": len(rows),
+        "outsized": sum(1 for (note,) in rows if note and OUTSIZED_NOTE in note),
     }
 
 
@@ -187,13 +203,14 @@ def main() -> None:
     args.add_argument("--model-dir", default=None)
     opts = args.parse_args()
     folders = opts.folders or sorted(p for p in YEARS.iterdir() if p.is_dir())
-    total = reproduced = unsupported = wrong = 0
+    total = reproduced = unsupported = wrong = outsized = 0
     for folder in folders:
         result = run_year(folder, opts.model_dir)
         total += result["figures"]
         reproduced += result["reproduced"]
         unsupported += len(result["unsupported"])
         wrong += len(result["unsupported_in_labelled_kinds"])
+        outsized += result["held_for_review"]["outsized"]
         print(json.dumps(result, ensure_ascii=False), flush=True)
     print(
         json.dumps(
@@ -202,6 +219,7 @@ def main() -> None:
                 "reproduced": reproduced,
                 "unsupported": unsupported,
                 "unsupported_in_labelled_kinds": wrong,
+                "held_as_outsized": outsized,
             }
         )
     )
