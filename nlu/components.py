@@ -16,7 +16,6 @@ itself produces the whole parse contract (`nlu.result`), also under `rasa shell 
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,16 +74,13 @@ def published(
     extraction: Extraction, intent: str | None
 ) -> tuple[list[Fact], Correction | None, Query | None]:
     """What of the extraction the intent lets through: a log reports its facts; chatter keeps
-    the figures it quotes as running totals ("本周小结：调解纠纷3件" read as chatter, whatever
-    role its numbers were given), which are never work but let the dispatcher check them
-    against the ledger and ask about a period's work nobody posted (actions/recaps.py); etc."""
+    only the running totals it quotes ("本周小结：调解纠纷3件" read as chatter), which are never
+    work but let the dispatcher check them against the ledger (actions/recaps.py); etc."""
     if intent == "log_activity":
         facts = list(extraction.facts)
     elif intent == "out_of_scope":
         facts = [
-            dataclasses.replace(f, role="running_total")
-            for f in extraction.facts
-            if f.role in ("running_total", "new") and f.unit not in RATE_UNITS
+            f for f in extraction.facts if f.role == "running_total" and f.unit not in RATE_UNITS
         ]
     else:
         facts = []

@@ -86,28 +86,3 @@ def test_a_number_is_read_role_first():
     # a number the model calls no work as a whole stays no work
     label, role_probability, _ = reading_of([0.6, 0.15, 0.1, 0.1, 0.05], classes)
     assert label == "none" and role_probability == pytest.approx(0.6)
-
-
-def test_chatter_keeps_the_figures_it_quotes_as_running_totals_never_as_work():
-    """"本周小结：调解纠纷3件，普法宣传2场" read as chatter: its numbers (whatever role they were
-    read in) stay on the message as running totals, for actions/recaps to check against the
-    ledger; plans and rates are dropped, and none of it is work."""
-    from nlu.components import published
-
-    day = date(2024, 5, 16)
-    extraction = Extraction(
-        facts=[
-            Fact("disputes", "调解矛盾纠纷", 3, "件", day, role="new"),
-            Fact("publicity", "开展普法宣传活动", 2, "场", day, role="running_total"),
-            Fact("publicity", "开展普法宣传活动", 4, "场", day, role="plan"),
-            Fact("disputes", "调解成功率", 98, "%", day, role="new"),
-        ]
-    )
-    facts, _, _ = published(extraction, "out_of_scope")
-    assert [(f.value, f.unit, f.role) for f in facts] == [
-        (3, "件", "running_total"),
-        (2, "场", "running_total"),
-    ]
-    assert not [f for f in facts if f.role in ("new", "stock")]
-    logged, _, _ = published(extraction, "log_activity")
-    assert [f.role for f in logged] == ["new", "running_total", "plan", "new"]
