@@ -509,7 +509,7 @@ class Dispatcher:
             big = self._outsized(session, town_id, result)
             if big:  # "执法检查220次" against 35次 in 12 records: quoted, or real?
                 message.note = " ".join(filter(None, [OUTSIZED_NOTE, message.note]))
-                return self._ask_outsized(result, big, msg, now)
+                return self._ask(result, msg, now, big)
         if result.intent == "log_activity" and (unposted is not None or self._unsure(result)):
             if msg.live:
                 return self._ask(result, msg, now)
@@ -554,31 +554,30 @@ class Dispatcher:
             session, town_id, result.work, min_records=min_records, over_largest=over_largest
         )
 
-    def _ask_outsized(
-        self, result: ParseResult, big: list[Outsized], msg: IncomingMessage, now: datetime
+    def _ask(
+        self,
+        result: ParseResult,
+        msg: IncomingMessage,
+        now: datetime,
+        big: list[Outsized] | None = None,
     ) -> Outcome:
-        """A figure as large as the year so far is asked about like an unsure one, naming
-        what the ledger holds; an imported one waits for review (never added unasked)."""
-        if not msg.live:
-            return self._outcome(MessageStatus.NOT_UNDERSTOOD, [], msg)
-        items, when = describe(list(result.work), now.date())
-        first = big[0]
-        question = replies.text(
-            "ask.outsized",
-            items=items + when,
-            activity=first.fact.activity,
-            records=first.records,
-            ledger=display(first.ledger, first.unit),
-        )
-        return self._outcome(MessageStatus.ASKED, [question], msg)
-
-    def _ask(self, result: ParseResult, msg: IncomingMessage, now: datetime) -> Outcome:
         """ "是记为…吗？": nothing is logged until the sender answers (actions/confirm.py).
-        Nobody answers an imported history: its guesses wait for review instead."""
+        A figure as large as the year so far (`big`) is asked about naming what the ledger
+        holds. Nobody answers an imported history: its guesses wait for review instead."""
         if not msg.live:
             return self._outcome(MessageStatus.NOT_UNDERSTOOD, [], msg)
         items, when = describe(list(result.work), now.date())
-        question = replies.text("ask.question", items=items + when)
+        if big:
+            first = big[0]
+            question = replies.text(
+                "ask.outsized",
+                items=items + when,
+                activity=first.fact.activity,
+                records=first.records,
+                ledger=display(first.ledger, first.unit),
+            )
+        else:
+            question = replies.text("ask.question", items=items + when)
         return self._outcome(MessageStatus.ASKED, [question], msg)
 
     def _answer(
