@@ -291,7 +291,7 @@ _ID_CONTEXT = re.compile(rf"({cue_source('id_context')})\D{{0,3}}[\d\s\-]*$")
 # counted before 各 did that much. 各 must stand just before the number; as a determiner (各类,
 # 各村, 各部门) it names no items.
 _EACH_BEFORE_NUMBER = re.compile(
-    r"各(?![类村部级种地个位家项单乡镇社组有自方界式样行族条处科站所口户庄])[^，,。；;：:\s！!？?]{0,8}$"
+    rf"各(?!{cue_source('each_determiner')})[^，,。；;：:\s！!？?]{{0,8}}$"
 )
 _ITEM = r"[\u4e00-\u9fff][^，,。；;：:\s！!？?、和及与各]{0,7}"  # "2、" is a list marker
 _NAMED_ITEMS = re.compile(rf"{_ITEM}(?:[、和及与]{_ITEM})+")
