@@ -21,6 +21,7 @@ from actions.log import active_fact, describe, value_text, when_text
 from bot.storage import messages
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
+from nlu.cues import cue
 from nlu.result import Correction
 from nlu.sections import find_activities
 
@@ -144,6 +145,8 @@ def corrected_value(fact: Fact, correction: Correction) -> Decimal:
     return to_decimal(fact.value) + delta
 
 
+# Words that point at the sender's last record itself (cues.yml `names_last_record`).
+_NAMES_LAST_RECORD = cue("names_last_record")
 # How many of the sender's recent records a correction naming a unit looks back through.
 LOOK_BACK = 10
 
@@ -158,7 +161,8 @@ def run(ctx: ActionContext) -> ActionOutcome:
         )
     last = active_facts(ctx, records[0])
     if correction is not None and correction.retract:
-        named = named_sections(ctx)
+        # "撤回上一条，今天研究的是安全生产" says which record; the work it names is the reason
+        named = {} if _NAMES_LAST_RECORD.search(ctx.result.text or "") else named_sections(ctx)
         return retract_named(ctx, records, last, named) if named else retract(ctx, last)
     if correction is None or (correction.value is None and correction.delta is None):
         return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.no_value")])

@@ -37,7 +37,7 @@ from nlu.corpus import LABELS_KEY
 from nlu.cues import cue
 from nlu.facts import Extraction
 from nlu.linear import LinearModel
-from nlu.numbers import normalize_width
+from nlu.numbers import normalize_width, same_measure
 from nlu.result import Fact
 from nlu.stored import StoredModelComponent
 
@@ -94,8 +94,11 @@ def features(context: Context, section: str, unit: str) -> list[str]:
 
 
 def candidates(section: str, unit: str) -> tuple[CatalogueActivity, ...]:
-    """Catalogued activities of the section that count in the unit."""
-    return tuple(a for a in in_section(section) if unit in a.units)
+    """Catalogued activities of the section that count in the unit, or in a word the ledger
+    sums with it (解答咨询30名 is 解答法律咨询, counted in 人)."""
+    return tuple(
+        a for a in in_section(section) if any(same_measure(unit, own) for own in a.units)
+    )
 
 
 def _bigrams(text: str) -> set[str]:

@@ -50,7 +50,7 @@ from nlu.fact_features import (
 )
 from nlu.facts import Analysis, Extraction, date_at, place_at, query_period
 from nlu.linear import LinearModel
-from nlu.numbers import normalize_width
+from nlu.numbers import normalize_width, same_measure
 from nlu.result import Correction, Fact, Query
 from nlu.sections import Activity, activity_for_unit, section_by_id
 from nlu.stored import StoredModelComponent
@@ -64,6 +64,9 @@ CORRECTION_FILE = "corrections.npz"
 CORRECTION_NUMBER_FILE = "correction_numbers.npz"
 QUERY_SECTION_FILE = "query_sections.npz"
 QUERY_UNCOVERED_FILE = "query_uncovered.npz"
+PEOPLE_FILE = "people_counts.npz"
+PEOPLE = "人"
+COUNTED_WITH_GE = "个"
 UNCOVERED = "uncovered"
 EVENT = "event"
 NONE = "none"
@@ -124,6 +127,22 @@ def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[st
         elif "section" in item and label.startswith(WORK_PREFIXES):
             events.append((item["section"], item["unit"], found[0][0] if found else -1))
     return classes, events
+
+
+def people_labels(analysis: Analysis, labels: dict[str, Any]) -> dict[int, str]:
+    """For each number written with 个 that a labelled fact counts, whether it counts people
+    ("来了二十几个", "我们村去了七个": 人) or things ("建成广场1个": 个), by the fact's unit."""
+    found: dict[int, str] = {}
+    for fact in labels.get("facts") or []:
+        unit = fact.get("unit")
+        if unit not in (PEOPLE, COUNTED_WITH_GE):
+            continue
+        for start, end in _occurrences(analysis.norm, fact["span"]):
+            for index, quantity in enumerate(analysis.quantities):
+                overlaps = quantity.start < end and start < quantity.end
+                if overlaps and quantity.unit == COUNTED_WITH_GE:
+                    found.setdefault(index, unit)
+    return found
 
 
 def correction_labels(
@@ -279,6 +298,8 @@ class FactModels:
     # A number whose best reading is less likely than this is not read as a fact at all
     number_floor: float = 0.0
     questions: QueryReader | None = None  # what a progress question asks
+    # whether a number written with 个 counts people (then it is in 人, as the contract says)
+    people: LinearModel | None = None
 
     @classmethod
     def fit(cls, samples: Iterable[Sample], config: dict[str, Any]) -> FactModels | None:
@@ -294,6 +315,8 @@ class FactModels:
         n_rows: list[list[str]] = []
         n_labels: list[str] = []
         questions: list[tuple[list[str], str, str]] = []
+        p_rows: list[list[str]] = []
+        p_labels: list[str] = []
         for extraction, labels, intent in samples:
             analysis = extraction.analysis
             if analysis is None:
@@ -318,6 +341,10 @@ class FactModels:
             ]
             q_rows.extend(rows)
             q_labels.extend(classes)
+            if labels:
+                for index, unit in people_labels(analysis, labels).items():
+                    p_rows.append(rows[index])
+                    p_labels.append(unit)
             corrected = correction_labels(analysis, (labels or {}).get("correction"))
             if intent == "correct_last" and corrected is not None:
                 c_rows.append(correction_features(extraction, analysis))
@@ -369,6 +396,11 @@ class FactModels:
             correction_numbers=LinearModel.fit(n_rows, n_labels, c=c, min_count=min_count),
             number_floor=float(config["number_floor"]),
             questions=QueryReader.fit(questions, float(config["query_C"]), min_count),
+            people=(
+                LinearModel.fit(p_rows, p_labels, c=c, min_count=min_count, normalized=normalized)
+                if len(set(p_labels)) == 2
+                else None
+            ),
         )
 
     def save(self, folder: Path) -> None:
@@ -379,6 +411,8 @@ class FactModels:
         self.correction_numbers.save(folder / CORRECTION_NUMBER_FILE)
         if self.questions is not None:
             self.questions.save(folder)
+        if self.people is not None:
+            self.people.save(folder / PEOPLE_FILE)
 
     @classmethod
     def load(cls, folder: Path, config: dict[str, Any]) -> FactModels:
@@ -391,6 +425,11 @@ class FactModels:
             correction_numbers=LinearModel.load(folder / CORRECTION_NUMBER_FILE),
             number_floor=float(config["number_floor"]),
             questions=QueryReader.load(folder),
+            people=(  # models trained before people were learned have none
+                LinearModel.load(folder / PEOPLE_FILE)
+                if (folder / PEOPLE_FILE).is_file()
+                else None
+            ),
         )
 
     def read(
@@ -409,7 +448,8 @@ class FactModels:
         ]
         if rows:
             scores = self.quantities.scores(rows)
-            for quantity, row in zip(analysis.quantities, scores, strict=True):
+            people = self._counts_people(analysis, rows)
+            for index, (quantity, row) in enumerate(zip(analysis.quantities, scores, strict=True)):
                 label, sure, confidence = reading_of(row, self.quantities.classes)
                 if label == NONE or sure < self.number_floor:
                     continue  # not work, or no reading the model stands behind
@@ -417,9 +457,10 @@ class FactModels:
                 section = section or (rules.get(quantity.start) or ("", ""))[0]
                 if not section:
                     continue
-                fact = _number_fact(
-                    analysis, rule_facts.get(quantity.start), section, quantity, role
-                )
+                rule_fact = rule_facts.get(quantity.start)
+                if index in people:
+                    quantity, rule_fact = replace(quantity, unit=PEOPLE), None
+                fact = _number_fact(analysis, rule_fact, section, quantity, role)
                 if fact is None:
                     continue
                 fact = replace(fact, confidence=confidence)
@@ -446,6 +487,15 @@ class FactModels:
                 else extraction.query
             ),
         )
+
+    def _counts_people(self, analysis: Analysis, rows: list[list[str]]) -> set[int]:
+        """The numbers written with 个 that count people ("来了二十几个"), by the learned model."""
+        ge = [i for i, q in enumerate(analysis.quantities) if q.unit == COUNTED_WITH_GE]
+        if self.people is None or not ge:
+            return set()
+        column = self.people.classes.index(PEOPLE)
+        scores = self.people.scores([rows[i] for i in ge])[:, column]
+        return {i for i, score in zip(ge, scores, strict=True) if score >= 0.5}
 
     def query(self, extraction: Extraction, analysis: Analysis) -> Query | None:
         """What the message would ask as a progress question (only used when the intent is
@@ -502,13 +552,6 @@ class FactModels:
             best = int(kinds.argmax())
             kind = self.event_kinds.classes[best]
             section, _, unit = kind.partition("|")
-            written = any(
-                fact.section == section and start <= anchor < end
-                for fact, anchor in zip(facts, anchors, strict=True)
-            )
-            if written or kind == previous:
-                continue  # the count is written, or the sentence goes on about the same event
-            previous = kind
             position = next(
                 (
                     m.start
@@ -520,6 +563,19 @@ class FactModels:
             activity = activity_at(analysis, section, unit, position)
             if activity is None:
                 continue
+            # The event's own count is written when a figure of the sentence counts the same
+            # work or counts in the event's measure ("举办法治讲座两次"); materials, participants
+            # or money beside it ("宣传活动圆满结束 发放资料500份") count other work of the
+            # section, and the event still is one.
+            written = any(
+                fact.section == section
+                and (fact.activity == activity.name or same_measure(fact.unit, unit))
+                and start <= anchor < end
+                for fact, anchor in zip(facts, anchors, strict=True)
+            )
+            if written or kind == previous:
+                continue  # the count is written, or the sentence goes on about the same event
+            previous = kind
             yield (
                 position,
                 Fact(

@@ -40,7 +40,7 @@ import yaml
 from nlu import cues
 from nlu.catalogue import in_section
 from nlu.facts import Analysis, date_at, extract, place_at
-from nlu.numbers import normalize_width, unit_kind, units
+from nlu.numbers import normalize_width, same_measure, unit_kind, units
 from nlu.result import NOT_WORK_ROLES, Fact, ParseResult
 from nlu.sections import (
     Activity,
@@ -315,11 +315,7 @@ def _with(names: tuple[str, ...], unit: str) -> tuple[str, ...]:
 
 def _counts_in(activity: Activity, unit: str) -> bool:
     """Is `unit` one of the activity's, or another word for one (起 for 件)?"""
-    if unit in activity.units:
-        return True
-    known = units()
-    base = known[unit].base if unit in known else None
-    return base is not None and any(u in known and known[u].base == base for u in activity.units)
+    return any(same_measure(unit, own) for own in activity.units)
 
 
 def _ledger_name(activity: Activity, unit: str, analysis: Analysis, position: int) -> str:

@@ -119,6 +119,15 @@ def unit_kind(unit: str | None) -> str | None:
     return info.kind if info else None
 
 
+def same_measure(first: str, second: str) -> bool:
+    """Two measure words the ledger sums as one (件 and 起, 人 and 名, 场 and 场次)."""
+    if first == second:
+        return True
+    known = units()
+    a, b = known.get(first), known.get(second)
+    return bool(a and b and a.factor == 1 and b.factor == 1 and a.base and a.base == b.base)
+
+
 def to_base(value: float, unit: str) -> tuple[float, str]:
     """6.177 万元 -> (61770.0, 元): for adding amounts written in different units."""
     info = units().get(unit)
@@ -296,7 +305,7 @@ _EACH_BEFORE_NUMBER = re.compile(
 _ITEM = r"[\u4e00-\u9fff][^，,。；;：:\s！!？?、和及与各]{0,7}"  # "2、" is a list marker
 _NAMED_ITEMS = re.compile(rf"{_ITEM}(?:[、和及与]{_ITEM})+")
 _COUNTED_ITEMS = re.compile(
-    r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位起件处辆]"
+    r"(?<![0-9第])([0-9]{1,2}|[两二三四五六七八九十]{1,2})[个家户人名位起件处辆艘台座栋间所]"
 )
 # A number with its measure word ends any list before it ("东沟村2件、上寨村和南沟村各1件")
 _COUNTED_ANYTHING = re.compile(
@@ -488,7 +497,15 @@ def _each_of(norm: str, start: int) -> int:
         items = counted.group(1)
         number = int(items) if items.isdigit() else int(_chinese_to_float(items) or 1)
         found.append((counted.end(), number))
-    return max(found)[1] if found else 1
+    if found:
+        return max(found)[1]
+    # "A社区、B社区各开展一场，各发放资料600份": a clause that opens with 各 carries the items
+    # of the 各 before it
+    for earlier in reversed([m.start() for m in re.finditer("各", window)]):
+        number = _COUNTED_ANYTHING.search(norm, window_start + earlier, each.start())
+        if number is not None:
+            return _each_of(norm, number.start())
+    return 1
 
 
 def _head_count(norm: str, text: str, match: re.Match[str]) -> Quantity | None:

@@ -41,6 +41,9 @@ SCRIPT = {
     "更正为6": correction("更正为6", value=6),
     "撤回": correction("撤回", retract=True),
     "撤回调解那条": correction("撤回调解那条", retract=True),
+    "撤回上一条，今天说的不是调解，是安全生产": correction(
+        "撤回上一条，今天说的不是调解，是安全生产", retract=True
+    ),
     "@法治台账 撤回": correction("@法治台账 撤回", retract=True),
     "少算了2件": correction("少算了2件", delta=2, unit="件"),
     "多报了1起": correction("多报了1起", delta=-1, unit="起"),
@@ -186,6 +189,17 @@ def test_a_withdrawal_that_names_its_work_reaches_that_record_or_none(
     assert len(facts_of(session_factory)) == 2  # nothing else was withdrawn
     (plain,) = bot.handle(make_message("@法治台账 撤回", time="2024-05-16T10:02:00"))
     assert plain.text.startswith("已撤回：开展普法宣传")  # the bot's name names no work
+
+
+def test_a_withdrawal_of_the_last_record_takes_it_whatever_work_it_names(
+    bot, make_message, session_factory
+):
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    bot.handle(make_message("昨天在白岩村开展普法宣传两场，发放资料500份", time="2024-05-16T09:30"))
+    text = "撤回上一条，今天说的不是调解，是安全生产"
+    (reply,) = bot.handle(make_message(text, time="2024-05-16T10:00:00"))
+    assert reply.text.startswith("已撤回：开展普法宣传")
+    assert facts_of(session_factory) == [("调解矛盾纠纷", 3, "件", date(2024, 5, 16), None)]
 
 
 def test_correction_only_touches_own_recent_logs(bot, make_message, session_factory):

@@ -182,3 +182,10 @@ def test_a_changed_catalogue_changes_the_chooser_config(tmp_path: Path, monkeypa
         assert ActivityNamer.get_default_config()["catalogue"] != before
     finally:
         module.catalogue_digest.cache_clear()
+
+
+def test_a_unit_the_ledger_sums_with_an_activitys_own_finds_it() -> None:
+    # 解答咨询30名: 名 is summed as 人, so the catalogued consultation is a candidate.
+    names = [a.name for a in candidates("legal_services", "名")]
+    assert "解答法律咨询" in names
+    assert "追回欠薪" not in names

@@ -127,6 +127,11 @@ def test_words_around_a_number_supply_its_unit(text: str, value: float, unit: st
         ("排查出土地、婚姻家庭、邻里纠纷等各类矛盾12件", 12, "件"),  # 各类 names no items
         ("信息员、镇直各部门业务骨干共32人参训", 32, "人"),
         ("各村都搞了一场", 1, "场"),  # no items named or counted
+        ("违规出海渔船2艘，各罚款5000元", 10000, "元"),  # boats are counted items too
+        # a clause opening with 各 carries the items of the 各 before it
+        ("东风社区、南关社区各开展一场宣传，各发放资料600份", 1200, "份"),
+        ("两个社区各开展一场宣传，各发放资料600份，各解答咨询25名", 50, "名"),
+        ("各村都搞了一场，各发了资料100份", 100, "份"),
     ],
 )
 def test_items_before_each_multiply_the_last_number(text: str, value: float, unit: str) -> None:

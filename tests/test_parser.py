@@ -177,3 +177,33 @@ def test_question_shows_its_days(parser):
     out = parser.parse("@法治台账 上个月调解了几件", NOW).to_dict()
     assert out["query"]["period"] == "month"
     assert (out["query"]["start"], out["query"]["end"]) == ("2024-04-01", "2024-04-30")
+
+
+def test_an_event_is_one_beside_the_materials_it_handed_out(parser):
+    # The 500份 counts the leaflets, not the event: the event itself is still one 场.
+    result = parser.parse("今天在集市搞了场普法宣传 发了资料500份", NOW)
+    assert result.intent == "log_activity"
+    assert facts_of(result) == [
+        ("publicity", 1, "场", date(2024, 5, 16)),
+        ("publicity", 500, "份", date(2024, 5, 16)),
+    ]
+
+
+def test_people_counted_with_ge_are_people(parser):
+    # "七个" after 去了 counts the village's cadres: a head count, stored in 人 (the contract).
+    result = parser.parse("今天全体村干部到镇里学法，学土地管理法，我们村去了七个", NOW)
+    assert (
+        "study",
+        7,
+        "人",
+        date(2024, 5, 16),
+    ) in facts_of(result)
+
+
+def test_each_carries_to_the_next_clause(parser):
+    text = "今天东风社区、南关社区各开展一场民法典宣传，各发放资料600份"
+    result = parser.parse(text, NOW)
+    assert facts_of(result) == [
+        ("publicity", 2, "场", date(2024, 5, 16)),
+        ("publicity", 1200, "份", date(2024, 5, 16)),
+    ]

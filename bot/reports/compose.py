@@ -25,7 +25,7 @@ from bot.reports.model import (
 )
 from bot.reports.periods import period_values
 from bot.reports.phrasebook import Phrasebook, fill, load_phrasebook
-from nlu.numbers import units
+from nlu.numbers import same_measure
 from nlu.sections import short_titles
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
@@ -473,8 +473,4 @@ def _sums_with(first: Figure, second: Figure) -> bool:
     """Two counted figures in words the ledger sums as one (件 and 起, 场 and 场次)."""
     if first.stated or second.stated:
         return False
-    known = units()
-    a, b = known.get(first.unit), known.get(second.unit)
-    return first.unit == second.unit or bool(
-        a and b and a.factor == 1 and b.factor == 1 and a.base == b.base
-    )
+    return same_measure(first.unit, second.unit)
