@@ -37,7 +37,7 @@ from nlu.corpus import LABELS_KEY
 from nlu.cues import cue
 from nlu.facts import Extraction
 from nlu.linear import LinearModel
-from nlu.numbers import normalize_width, same_measure
+from nlu.numbers import normalize_width, same_measure, unit_kind
 from nlu.result import Fact
 from nlu.stored import StoredModelComponent
 
@@ -247,6 +247,11 @@ class ActivityChooser:
 
         best = max(options, key=lambda a: score(a.name))
         if score(best.name) >= self.floor or score(NEW) <= score(best.name):
+            return best.name
+        if unit_kind(unit) == "people":
+            # People reached or taking part are the audience of the section's work (the
+            # contract), never work of their own: the words before a head count ("来了", "职工
+            # 参加") name no activity a draft could state.
             return best.name
         if any(a.name == fallback for a in options):
             return fallback  # the lexicon's reading is a catalogued name that counts this unit

@@ -189,3 +189,19 @@ def test_a_unit_the_ledger_sums_with_an_activitys_own_finds_it() -> None:
     names = [a.name for a in candidates("legal_services", "名")]
     assert "解答法律咨询" in names
     assert "追回欠薪" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "section", "unit"),
+    [
+        ("今天在老年协会搞了场防诈骗普法 发了宣传册200份 来了60多个老人", "60", "publicity", "人"),
+        ("暑期普法进小区搞完了发了资料三百份资讯的家长有12名", "12", "publicity", "名"),
+        ("今天上午旁听庭审，班子成员和站所负责人去了17人", "17", "study", "人"),
+    ],
+)
+def test_a_head_count_is_named_for_catalogued_work_of_its_section(
+    chooser, text, number, section, unit
+):
+    # The words before a head count ("来了", "资讯的家长有") name the audience, not work.
+    named = _choose(chooser, text, number, section, unit)
+    assert named in by_name() and by_name()[named].section == section
