@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from nlu.facts import Analysis, Extraction
-from nlu.numbers import Quantity, people_words, unit_kind
+from nlu.numbers import Quantity, unit_kind
 from nlu.sections import find_section_id, find_section_keyword
 
 LEFT_WINDOW = 12
@@ -21,7 +21,6 @@ RIGHT_WINDOW = 6
 SENTENCE_WINDOW = 80
 # How the message opens frames all its numbers: "截至3月28日：…", "民法典宣传月总结：…", "补报：…".
 HEAD_WINDOW = 10
-PEOPLE_WINDOW = 8  # characters before a number searched for a word for people
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CHINESE_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万俩仨半]")
@@ -91,11 +90,6 @@ def quantity_features(
     ]
     if quantity.approx:
         features.append("approx")
-    # a word for people in the clause just before the number ("培训网格员30个", "家长有12个"):
-    # what a count written with 个 most likely counts
-    just_before = norm[sentence : quantity.start][-PEOPLE_WINDOW:]
-    if any(word in just_before for word in people_words()):
-        features.append("people_before_number")
     if quantity.start - sentence <= 1:
         features.append("sentence_head")
     features.extend(_ngrams("l:", left))

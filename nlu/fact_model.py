@@ -565,7 +565,7 @@ class FactModels:
                 continue
             # The event's own count is written when a figure of the sentence counts the same
             # work or counts in the event's measure ("举办法治讲座两次"); materials, participants
-            # or money beside it ("宣传活动圆满结束 发放资料500份") count other work of the
+            # or money beside it ("搞了场普法宣传 发了资料500份") count other work of the
             # section, and the event still is one.
             written = any(
                 fact.section == section

@@ -86,11 +86,6 @@ def _written_as() -> dict[str, str]:
     }
 
 
-def people_words() -> frozenset[str]:
-    """Every word for people units.yml knows (`people_before` of any unit): 村民, 网格员 …"""
-    return frozenset(word for words in _people_before().values() for word in words)
-
-
 @lru_cache(maxsize=1)
 def _people_before() -> dict[str, tuple[str, ...]]:
     """Words for people that, right after a measure word, make its number a head count
