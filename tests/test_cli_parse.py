@@ -66,7 +66,8 @@ def test_first_parse_trains_the_missing_model_and_keeps_stdout_pure_json(tmp_pat
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        # a whole training (about 7.5 min alone on 2 cores) beside the other test worker
+        timeout=1200,
         env=env,
     )
     assert done.returncode == 0, done.stderr
