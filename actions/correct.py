@@ -5,14 +5,16 @@ records with exactly one figure in that unit, so a correction typed after a late
 in other units still reaches its record; a figure is never changed into another measure.
 
 Only the sender's own messages are candidates (staff correct only their own facts), only in
-the same room (or the same private chat), and only within the correction window. Facts are
+the same room (or the same private chat), and only within the correction window, unless the
+correction names the day of its record ("更正一下17号那条", "上周三报的调解应该是2起"): a clerk
+finds that day's page of the ledger however old it is, and so does this step. Facts are
 never deleted: the old fact is marked superseded/retracted with a link to the correcting
 message, and a corrected value becomes a new active fact that points back to the old one.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from actions import replies
@@ -22,6 +24,7 @@ from bot.storage import messages
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
 from bot.storage.units import base_units, convertible, normalise, plain, to_decimal
 from nlu.cues import cue
+from nlu.dates import find_dates
 from nlu.result import Correction
 from nlu.sections import find_activities
 
@@ -35,6 +38,35 @@ def recent_logged_messages(ctx: ActionContext, limit: int) -> list[Message]:
         room_id=ctx.room.id if ctx.room is not None else None,
         before=ctx.message,
         since=ctx.message.sent_at - timedelta(minutes=ctx.settings.correction_window_minutes),
+        limit=limit,
+    )
+
+
+def named_day(ctx: ActionContext) -> date | None:
+    """The one earlier day the correction names ("17号那条", "前天那个培训", "上周三报的");
+    None when it names no day, several, only a period (这周, 6月份) or today."""
+    days = {
+        mention.date
+        for mention in find_dates(ctx.result.text or "", ctx.now)
+        if not mention.weak and not mention.coarse
+    }
+    if len(days) != 1:
+        return None
+    (day,) = days
+    return day if day < ctx.today else None
+
+
+def records_of_day(ctx: ActionContext, day: date, limit: int) -> list[Message]:
+    """The sender's records in this room sent on `day` or of work done on `day`, newest first."""
+    start = datetime.combine(day, time(), tzinfo=ctx.now.tzinfo)
+    return messages.logged_messages_of_day(
+        ctx.session,
+        person_id=ctx.person.id,
+        room_id=ctx.room.id if ctx.room is not None else None,
+        before=ctx.message,
+        day=day,
+        day_start=start,
+        day_end=start + timedelta(days=1),
         limit=limit,
     )
 
@@ -153,12 +185,17 @@ LOOK_BACK = 10
 
 def run(ctx: ActionContext) -> ActionOutcome:
     correction = ctx.result.correction
-    records = recent_logged_messages(ctx, limit=LOOK_BACK)
+    day = named_day(ctx)
+    records = records_of_day(ctx, day, limit=LOOK_BACK) if day is not None else []
+    records = records or recent_logged_messages(ctx, limit=LOOK_BACK)
     if not records:
         hours = plain(to_decimal(ctx.settings.correction_window_minutes) / 60)
-        return ActionOutcome(
-            MessageStatus.CORRECTION_UNMATCHED, [replies.text("correct.nothing", hours=hours)]
+        reply = (
+            replies.text("correct.nothing_on_day", day=f"{day.month}月{day.day}日", hours=hours)
+            if day is not None
+            else replies.text("correct.nothing", hours=hours)
         )
+        return ActionOutcome(MessageStatus.CORRECTION_UNMATCHED, [reply])
     last = active_facts(ctx, records[0])
     if correction is not None and correction.retract:
         # "撤回上一条，今天研究的是安全生产" says which record; the work it names is the reason

@@ -50,7 +50,7 @@ from nlu.fact_features import (
 )
 from nlu.facts import Analysis, Extraction, date_at, place_at, query_period
 from nlu.linear import LinearModel
-from nlu.numbers import normalize_width, same_measure
+from nlu.numbers import Quantity, normalize_width, same_measure
 from nlu.result import Correction, Fact, Query
 from nlu.sections import Activity, activity_for_unit, section_by_id
 from nlu.stored import StoredModelComponent
@@ -93,11 +93,28 @@ def _occurrences(norm: str, span: str) -> list[tuple[int, int]]:
 Event = tuple[str, str, int]  # section, unit, where its words start (-1: not found)
 
 
+def _article(quantity: Quantity, item: dict[str, Any]) -> bool:
+    """Is `quantity` one thing in a measure the labelled fact does not count in (一起, 一堂, 一趟
+    for a fact of 1次 or 1场)? 个 is not: a head count written with 个 is the fact's own number."""
+    unit = item.get("unit")
+    return (
+        "section" in item
+        and item.get("value") == 1
+        and quantity.value == 1
+        and quantity.unit not in (None, unit, COUNTED_WITH_GE)
+        and isinstance(unit, str)
+        and not same_measure(quantity.unit, unit)
+    )
+
+
 def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[str], list[Event]]:
     """The class of each number of the message and its digitless events.
 
     A labelled figure claims the number its span overlaps (the one of the same value first); a
-    fact whose span overlaps no number is an event, found where its words are."""
+    fact whose span overlaps no number is an event, found where its words are. So is one whose
+    only number is a single thing in another measure, an article rather than a count: "旁听了一起
+    行政诉讼案庭审" is 1次 of study, "上了一堂法治课" 1场, "巡了一趟" 1次; the 起, 堂 and 趟 are
+    not what the ledger counts, so the number is no figure and the work is learned as an event."""
     classes = [NONE] * len(analysis.quantities)
     events: list[Event] = []
     items: list[tuple[dict[str, Any], str]] = []
@@ -115,6 +132,7 @@ def training_labels(analysis: Analysis, labels: dict[str, Any]) -> tuple[list[st
             for i, q in enumerate(analysis.quantities)
             for start, end in found
             if q.start < end and start < q.end and classes[i] == NONE
+            and not _article(q, item)
         ]
         if overlapping:
             value = item.get("value")
@@ -709,12 +727,14 @@ class LearnedFactReader(StoredModelComponent):
             if name == "log_activity" and learned.facts and not work:
                 # every figure is a running total, a target, a plan or a part: no new work
                 message.set(INTENT, {**intent, INTENT_NAME_KEY: "out_of_scope"}, add_to_output=True)
-            elif name == "out_of_scope":
+            elif name in ("out_of_scope", "log_activity"):
                 sure = _surest_written_work(learned, extraction.analysis)
-                if sure >= self._config["promote_floor"]:
-                    # The sentence model calls it chatter, but the number model, which reads
-                    # each figure in its context, is sure one is work done ("本周矛盾纠纷排查2次
-                    # （周四、周五各一次）"): the message reports work, as sure as that figure.
+                unsure = name == "out_of_scope" or sure > float(intent.get("confidence") or 0)
+                if sure >= self._config["promote_floor"] and unsure:
+                    # The sentence model calls it chatter, or work but hesitantly (the terse
+                    # "提供法律援助5件" at 0.56), while the number model, which reads each figure
+                    # in its context, is sure one is work done ("本周矛盾纠纷排查2次（周四、周五
+                    # 各一次）"): the message reports work, as sure as that figure.
                     promoted = {**intent, INTENT_NAME_KEY: "log_activity", "confidence": sure}
                     message.set(INTENT, promoted, add_to_output=True)
         return messages

@@ -283,10 +283,11 @@ def _fact_date(
     clause: tuple[int, int],
     dates: list[DateMention],
     today: date,
+    clauses: list[tuple[int, int]] | None = None,
 ) -> date:
     """The day governing a clause: one written in it, else the nearest earlier one, else today.
     A period dated by its first day (8月份, 国庆期间) gives way to a day written in the same
-    clause or right after it ("6月份的学法日今天搞了")."""
+    clause or right after it ("6月份的学法日今天搞了", "今天把一季度的公开传上去了，共36条")."""
     in_clause = [d for d in dates if clause[0] <= d.start < clause[1]]
     strong = [d for d in in_clause if not d.weak]
     fine = [d for d in strong if not d.coarse]
@@ -298,6 +299,13 @@ def _fact_date(
     if earlier:
         strong_earlier = [d for d in earlier if not d.weak]
         chosen = (strong_earlier or earlier)[-1]
+        if chosen.coarse and clauses:
+            own = _clause_of(chosen.start, clauses)
+            days = [
+                d for d in strong_earlier if not d.coarse and _clause_of(d.start, clauses) == own
+            ]
+            if days:
+                return days[-1].date
         if chosen.coarse:
             next_fine = [d for d in dates if d.start >= clause[1] and not d.weak and not d.coarse]
             if next_fine and next_fine[0].start - clause[1] <= 2:
@@ -424,7 +432,11 @@ def _build_facts(
                     value=quantity.value,
                     unit=unit,
                     date=_fact_date(
-                        quantity.start, clause, _dates_in_scope(quantity.start, items, dates), today
+                        quantity.start,
+                        clause,
+                        _dates_in_scope(quantity.start, items, dates),
+                        today,
+                        clauses,
                     ),
                     place=_fact_place(quantity.start, places, place_name),
                 )
@@ -500,7 +512,7 @@ def _ordinal_facts(
                     activity=activity.name,
                     value=1.0,
                     unit=unit,
-                    date=_fact_date(ordinal.start, clauses[index], dates, today),
+                    date=_fact_date(ordinal.start, clauses[index], dates, today, clauses),
                     place=place_name,
                 ),
             )
@@ -513,7 +525,7 @@ def date_at(analysis: Analysis, position: int) -> date:
     index = _clause_of(position, analysis.clauses)
     clause = analysis.clauses[index] if index >= 0 else (position, position + 1)
     scope = _dates_in_scope(position, analysis.items, analysis.dates)
-    return _fact_date(position, clause, scope, analysis.today)
+    return _fact_date(position, clause, scope, analysis.today, analysis.clauses)
 
 
 def place_at(analysis: Analysis, position: int) -> str | None:

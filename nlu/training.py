@@ -47,8 +47,14 @@ def _named_in_config(config: Path) -> Iterable[Path]:
 
 
 def _files_under(path: Path) -> Iterable[Path]:
+    """The files of a folder, except notes for people (a README beside the corpus changes no
+    model, and editing it must not retrain one)."""
     if path.is_dir():
-        found = (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        found = (
+            p
+            for p in path.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".md"
+        )
         yield from sorted(found)
     elif path.is_file():
         yield path

@@ -45,6 +45,9 @@ SCRIPT = {
         "撤回上一条，今天说的不是调解，是安全生产", retract=True
     ),
     "@法治台账 撤回": correction("@法治台账 撤回", retract=True),
+    "更正一下10号那条，调解是4件": correction("更正一下10号那条，调解是4件", value=4, unit="件"),
+    "撤回10号报的那条": correction("撤回10号报的那条", retract=True),
+    "更正一下12号那条，是4件": correction("更正一下12号那条，是4件", value=4, unit="件"),
     "少算了2件": correction("少算了2件", delta=2, unit="件"),
     "多报了1起": correction("多报了1起", delta=-1, unit="起"),
     "资料多报了600份": correction("资料多报了600份", delta=-600, unit="份"),
@@ -210,6 +213,29 @@ def test_correction_only_touches_own_recent_logs(bot, make_message, session_fact
     (late,) = bot.handle(make_message("撤回", time="2024-05-16T09:02:00"))
     assert "没有找到" in late.text and "24小时" in late.text
     assert sorted(v for _, v, *_ in facts_of(session_factory)) == [2, 3]
+
+
+def test_a_correction_naming_its_day_reaches_that_record_however_old(
+    bot, make_message, session_factory
+):
+    """A clerk finds the page of the day named; the records of other days stay as they are."""
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-10T09:00:00"))  # outside 24 h
+    bot.handle(make_message("今天调解纠纷3件", time="2024-05-16T09:00:00"))
+    (changed,) = bot.handle(make_message("更正一下10号那条，调解是4件", time="2024-05-16T10:00"))
+    assert changed.text == "已更正：调解矛盾纠纷 2件 → 4件（5月10日）"
+    assert sorted(v for _, v, *_ in facts_of(session_factory)) == [3, 4]
+    (withdrawn,) = bot.handle(make_message("撤回10号报的那条", time="2024-05-16T10:01:00"))
+    assert withdrawn.text.startswith("已撤回：调解矛盾纠纷 4件")
+    assert [v for _, v, *_ in facts_of(session_factory)] == [3]
+
+
+def test_a_correction_naming_a_day_without_records_changes_nothing(
+    bot, make_message, session_factory
+):
+    bot.handle(make_message("今天调解纠纷2件", time="2024-05-10T09:00:00"))
+    (reply,) = bot.handle(make_message("更正一下12号那条，是4件", time="2024-05-16T10:00"))
+    assert reply.text.startswith("没有找到您5月12日在这里记的内容")
+    assert [v for _, v, *_ in facts_of(session_factory)] == [2]
 
 
 def test_correction_of_multi_fact_log_asks_or_uses_unit(bot, make_message, session_factory):

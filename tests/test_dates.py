@@ -249,3 +249,13 @@ def test_a_day_written_beside_a_month_dates_the_work() -> None:
 
     found = extract("6月份的机关干部学法日今天搞了，参加30人", datetime(2024, 6, 25, 9, tzinfo=CST))
     assert [(f.value, f.date) for f in found.facts] == [(30, date(2024, 6, 25))]
+
+
+def test_a_day_written_in_the_periods_own_clause_dates_the_figures_after_it() -> None:
+    from nlu.facts import extract
+
+    now = datetime(2025, 4, 9, 9, tzinfo=CST)
+    found = extract("今天把一季度的村务财务公开都传上去了，一共三十六条", now)
+    assert [(f.value, f.date) for f in found.facts] == [(36, date(2025, 4, 9))]
+    found = extract("一季度的村务财务公开都传上去了，一共三十六条", now)
+    assert [(f.value, f.date) for f in found.facts] == [(36, date(2025, 1, 1))]

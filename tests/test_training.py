@@ -26,6 +26,18 @@ def test_fingerprint_follows_training_data(tmp_path):
     assert model_path(settings).parent == tmp_path / "models"
 
 
+def test_notes_beside_the_training_data_change_no_fingerprint(tmp_path):
+    """A README describing the corpus is for people: editing it must not retrain the model."""
+    data = tmp_path / "nlu"
+    shutil.copytree(PROJECT_ROOT / "data" / "nlu", data)
+    settings = Settings(training_data=data, model_dir=tmp_path / "models")
+    before = fingerprint(settings)
+    (data / "README.md").write_text("# 训练数据说明\n", "utf-8")
+    assert fingerprint(settings) == before
+    (data / "notes.yml").write_text("nlu: []\n", "utf-8")
+    assert fingerprint(settings) != before
+
+
 def test_fingerprint_follows_pipeline(tmp_path):
     config = tmp_path / "config.yml"
     config.write_text((PROJECT_ROOT / "config.yml").read_text("utf-8"), "utf-8")

@@ -6,9 +6,10 @@ both mean a private message."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Fact, FactStatus, Message, MessageStatus
@@ -57,6 +58,39 @@ def lock_message(session: Session, row_id: int) -> Message:
     ).scalar_one()
 
 
+def _has_active_facts(*conditions: Any) -> Any:
+    return exists().where(
+        Fact.message_id == Message.id, Fact.status == FactStatus.ACTIVE, *conditions
+    )
+
+
+def _own_logged_messages(
+    session: Session,
+    person_id: int,
+    room_id: int | None,
+    before: Message,
+    limit: int,
+    *conditions: Any,
+) -> list[Message]:
+    """The person's logged messages in the room (None: private) sent up to `before`
+    (excluded) that meet `conditions`, newest first."""
+    room = Message.room_id == room_id if room_id is not None else Message.room_id.is_(None)
+    query = (
+        select(Message)
+        .where(
+            Message.person_id == person_id,
+            room,
+            Message.id != before.id,
+            Message.status == MessageStatus.LOGGED,
+            Message.sent_at <= before.sent_at,
+            *conditions,
+        )
+        .order_by(Message.sent_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
 def recent_logged_messages(
     session: Session,
     *,
@@ -68,23 +102,9 @@ def recent_logged_messages(
 ) -> list[Message]:
     """The person's newest messages in the room (None: private), sent from `since` up to
     `before` (excluded), that still have active facts, newest first."""
-    has_active = exists().where(Fact.message_id == Message.id, Fact.status == FactStatus.ACTIVE)
-    room = Message.room_id == room_id if room_id is not None else Message.room_id.is_(None)
-    query = (
-        select(Message)
-        .where(
-            Message.person_id == person_id,
-            room,
-            Message.id != before.id,
-            Message.status == MessageStatus.LOGGED,
-            Message.sent_at >= since,
-            Message.sent_at <= before.sent_at,
-            has_active,
-        )
-        .order_by(Message.sent_at.desc(), Message.id.desc())
-        .limit(limit)
+    return _own_logged_messages(
+        session, person_id, room_id, before, limit, Message.sent_at >= since, _has_active_facts()
     )
-    return list(session.execute(query).scalars())
 
 
 def active_facts(session: Session, message_id: int) -> list[Fact]:
@@ -95,3 +115,26 @@ def active_facts(session: Session, message_id: int) -> list[Fact]:
         .order_by(Fact.id)
     )
     return list(session.execute(query).scalars())
+
+
+def logged_messages_of_day(
+    session: Session,
+    *,
+    person_id: int,
+    room_id: int | None,
+    before: Message,
+    day: date,
+    day_start: datetime,
+    day_end: datetime,
+    limit: int,
+) -> list[Message]:
+    """The person's messages in the room (None: private) before `before` that still have
+    active facts and were sent on `day` (from `day_start` to `day_end`, excluded) or hold an
+    active fact dated `day`, newest first: the records a correction naming that day means."""
+    sent_that_day = and_(
+        Message.sent_at >= day_start, Message.sent_at < day_end, _has_active_facts()
+    )
+    dated_that_day = _has_active_facts(Fact.fact_date == day)
+    return _own_logged_messages(
+        session, person_id, room_id, before, limit, or_(dated_that_day, sent_that_day)
+    )
