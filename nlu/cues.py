@@ -23,7 +23,7 @@ REQUIRED = (
     "correction", "report", "help", "greet", "thanks", "ack", "meeting", "forward",
     "person_words", "helping_verb", "ordinal_event", "filler", "not_an_amount",
     "incident_after_yiqi", "incident_before_yiqi", "settled_before_yiqi", "id_context", "duration",
-    "head_count", "money_before", "each_determiner", "names_last_record",
+    "head_count", "money_before", "each_determiner", "names_last_record", "another_time",
 )  # fmt: skip
 
 

@@ -41,6 +41,7 @@ from nlu.components import (
     message_now,
 )
 from nlu.corpus import LABELS_KEY, NOT_WORK_ROLES
+from nlu.cues import cue
 from nlu.fact_features import (
     correction_features,
     event_segments,
@@ -591,9 +592,25 @@ class FactModels:
                 and start <= anchor < end
                 for fact, anchor in zip(facts, anchors, strict=True)
             )
-            if written or kind == previous:
+            same_event = kind == previous and not _another_time(analysis.norm, segments, (start,))
+            if written or same_event:
                 continue  # the count is written, or the sentence goes on about the same event
             previous = kind
+            day, place = date_at(analysis, position), place_at(analysis, position)
+            # The message has already counted this work, on this day and at this place: a
+            # later sentence tells more of it ("…调了，…说和了"; "讲了一堂法治课，讲的是…"),
+            # unless it says the work was done another time ("晚上支部又学了").
+            told = any(
+                fact.section == section
+                and fact.activity == activity.name
+                and same_measure(fact.unit, unit)
+                and (fact.date, fact.place) == (day, place)
+                and fact.role not in NOT_WORK_ROLES
+                and not _another_time(analysis.norm, segments, (start, anchor))
+                for fact, anchor in zip(facts, anchors, strict=True)
+            )
+            if told:
+                continue
             yield (
                 position,
                 Fact(
@@ -601,11 +618,24 @@ class FactModels:
                     activity=activity.name,
                     value=1.0,
                     unit=unit,
-                    date=date_at(analysis, position),
-                    place=place_at(analysis, position),
+                    date=day,
+                    place=place,
                     confidence=float(min(score, kinds[best])),
                 ),
             )
+
+
+# Words that start another piece of the same work (cues.yml `another_time`).
+_ANOTHER_TIME = cue("another_time")
+
+
+def _another_time(norm: str, segments: list[tuple[int, int]], positions: tuple[int, ...]) -> bool:
+    """Does a segment holding one of `positions` say its work was done another time?"""
+    return any(
+        start <= position < end and _ANOTHER_TIME.search(norm, start, end)
+        for start, end in segments
+        for position in positions
+    )
 
 
 def _number_fact(

@@ -207,3 +207,23 @@ def test_each_carries_to_the_next_clause(parser):
         ("publicity", 2, "场", date(2024, 5, 16)),
         ("publicity", 1200, "份", date(2024, 5, 16)),
     ]
+
+
+def test_one_piece_of_work_told_over_several_sentences_is_counted_once(parser):
+    text = "今天在白岩村把老张家和老李家的宅基地纠纷调了，两家吵了大半年，最后说和了，签了协议"
+    result = parser.parse(text, NOW)
+    assert facts_of(result) == [("disputes", 1, "件", date(2024, 5, 16))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天中心组集中学习了民法典，晚上机关支部又组织学习了宪法",
+        "今天在石桥村搞了普法宣传，下午又去白岩村搞了普法宣传",
+    ],
+)
+def test_the_same_work_done_again_in_one_message_is_counted_twice(parser, text):
+    result = parser.parse(text, NOW)
+    ones = [(f.section, f.value) for f in result.facts]
+    assert len(ones) == 2 and len({section for section, _ in ones}) == 1
+    assert all(value == 1 for _, value in ones)
