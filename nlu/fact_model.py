@@ -759,8 +759,8 @@ class LearnedFactReader(StoredModelComponent):
                 message.set(INTENT, {**intent, INTENT_NAME_KEY: "out_of_scope"}, add_to_output=True)
             elif name in ("out_of_scope", "log_activity"):
                 sure = _surest_written_work(learned, extraction.analysis)
-                unsure = name == "out_of_scope" or sure > float(intent.get("confidence") or 0)
-                if sure >= self._config["promote_floor"] and unsure:
+                surer = name == "out_of_scope" or sure > float(intent.get("confidence") or 0)
+                if sure >= self._config["promote_floor"] and surer:
                     # The sentence model calls it chatter, or work but hesitantly (the terse
                     # "提供法律援助5件" at 0.56), while the number model, which reads each figure
                     # in its context, is sure one is work done ("本周矛盾纠纷排查2次（周四、周五

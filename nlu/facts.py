@@ -283,7 +283,7 @@ def _fact_date(
     clause: tuple[int, int],
     dates: list[DateMention],
     today: date,
-    clauses: list[tuple[int, int]] | None = None,
+    clauses: list[tuple[int, int]],
 ) -> date:
     """The day governing a clause: one written in it, else the nearest earlier one, else today.
     A period dated by its first day (8月份, 国庆期间) gives way to a day written in the same
@@ -299,14 +299,13 @@ def _fact_date(
     if earlier:
         strong_earlier = [d for d in earlier if not d.weak]
         chosen = (strong_earlier or earlier)[-1]
-        if chosen.coarse and clauses:
+        if chosen.coarse:
             own = _clause_of(chosen.start, clauses)
             days = [
                 d for d in strong_earlier if not d.coarse and _clause_of(d.start, clauses) == own
             ]
             if days:
                 return days[-1].date
-        if chosen.coarse:
             next_fine = [d for d in dates if d.start >= clause[1] and not d.weak and not d.coarse]
             if next_fine and next_fine[0].start - clause[1] <= 2:
                 return next_fine[0].date
